@@ -1,0 +1,52 @@
+// The single entry point both transports use: look the method up, validate its input against the contract, run it,
+// and turn every outcome into a plain value. Nothing that reaches a caller carries a stack trace.
+import type { z } from 'zod';
+import { isMethodName, methods, type Handlers, type MethodName } from '../shared/contract';
+import { StudioError, type StudioErrorValue } from '../shared/errors';
+
+export type Outcome = { ok: true; result: unknown } | { ok: false; error: StudioErrorValue };
+
+export interface DispatchOptions {
+  /** Where unexpected failures are reported; the caller only learns that something went wrong. */
+  logError?: (method: string, error: unknown) => void;
+}
+
+export async function dispatch(
+  handlers: Handlers,
+  method: unknown,
+  input: unknown,
+  options: DispatchOptions = {},
+): Promise<Outcome> {
+  if (!isMethodName(method)) {
+    const name = typeof method === 'string' ? method.slice(0, 100) : typeof method;
+    return fail(new StudioError('unknown_method', `Unknown method: ${name}`));
+  }
+  const parsed = methods[method].input.safeParse(input === undefined ? {} : input);
+  if (!parsed.success) {
+    return fail(
+      new StudioError('invalid_input', `Invalid input for ${method}: ${summarise(parsed.error)}`, {
+        issues: parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String), message: i.message })),
+      }),
+    );
+  }
+  try {
+    const handler = handlers[method] as (input: unknown) => unknown;
+    return { ok: true, result: await handler(parsed.data) };
+  } catch (error) {
+    if (error instanceof StudioError) return fail(error);
+    options.logError?.(method as MethodName, error);
+    return fail(new StudioError('internal', `${method} failed unexpectedly`));
+  }
+}
+
+function fail(error: StudioError): Outcome {
+  return { ok: false, error: error.toValue() };
+}
+
+function summarise(error: z.ZodError): string {
+  const first = error.issues[0];
+  if (!first) return 'invalid value';
+  const where = first.path.length ? first.path.map(String).join('.') : 'input';
+  const more = error.issues.length > 1 ? ` (+${error.issues.length - 1} more)` : '';
+  return `${where}: ${first.message}${more}`.slice(0, 300);
+}

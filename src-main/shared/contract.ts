@@ -1,0 +1,59 @@
+// The one contract between the renderer and the main process: every callable method and pushed event, declared once.
+// Environment-free on purpose (no electron, no node:*, no DOM): the renderer, preload, IPC handlers, HTTP server and
+// CLI all derive from this file.
+import { z } from 'zod';
+import type { ErrorCode } from './errors';
+import type { SystemInfo } from './system-types';
+
+interface MethodSpec<I extends z.ZodType, R> {
+  input: I;
+  errors: readonly ErrorCode[];
+  /** Phantom: carries the result type; never read at run time. */
+  result?: R;
+}
+
+function method<R>() {
+  return <I extends z.ZodType>(input: I, errors: readonly ErrorCode[] = []): MethodSpec<I, R> => ({
+    input,
+    errors,
+  });
+}
+
+const noInput = z.object({}).strict();
+
+export const methods = {
+  'system.info': method<SystemInfo>()(noInput),
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type ParsedInput<M extends MethodName> = z.output<Methods[M]['input']>;
+export type MethodResult<M extends MethodName> = NonNullable<Methods[M]['result']>;
+
+/** The main-process side: one handler per method, or the build fails. */
+export type Handlers = {
+  [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodResult<M>> | MethodResult<M>;
+};
+
+/** Events the main process pushes to every open view. */
+export interface Events {
+  'system.notice': { level: 'info' | 'warning' | 'error'; message: string };
+}
+export type EventName = keyof Events;
+export const eventNames: readonly EventName[] = ['system.notice'];
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(methods, name);
+}
+
+/** What the renderer sees, whatever the transport (Electron IPC or HTTP + WebSocket). */
+export interface StudioApi {
+  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodResult<M>>;
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+}
+
+/** Limits shared by both transports. */
+export const limits = {
+  maxBodyBytes: 1024 * 1024,
+} as const;

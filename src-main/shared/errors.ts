@@ -1,0 +1,43 @@
+// Errors cross every boundary as plain values: a code the caller can branch on, a message a person can read.
+export const errorCodes = [
+  'invalid_input',
+  'unknown_method',
+  'malformed_json',
+  'payload_too_large',
+  'unauthorized',
+  'forbidden_origin',
+  'not_found',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+export interface StudioErrorValue {
+  code: ErrorCode;
+  message: string;
+  details?: unknown;
+}
+
+/** Thrown by services; serialised as a `StudioErrorValue` at the transport, never with its stack. */
+export class StudioError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'StudioError';
+  }
+
+  toValue(): StudioErrorValue {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+export function isStudioErrorValue(value: unknown): value is StudioErrorValue {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.code === 'string' && typeof v.message === 'string';
+}

@@ -1,0 +1,23 @@
+export interface ExecutionProviderInfo {
+  id: string;
+  /** Whether this build of ONNX Runtime can use it here; missing ones say why. */
+  available: boolean;
+  note?: string;
+}
+
+export interface ModelSummary {
+  /** Stable id the renderer uses to name the model; never a path. */
+  id: string;
+  name: string;
+  bundled: boolean;
+}
+
+export interface SystemInfo {
+  appVersion: string;
+  platform: string;
+  arch: string;
+  runtime: { node: string; electron: string | null };
+  executionProviders: ExecutionProviderInfo[];
+  dataDir: string;
+  models: ModelSummary[];
+}

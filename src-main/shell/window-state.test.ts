@@ -1,0 +1,29 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { loadWindowState, saveWindowState } from './window-state';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'studio-window-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const display = { x: 0, y: 0, width: 1920, height: 1080 };
+
+it('starts with a default size when nothing is saved', () => {
+  expect(loadWindowState(dir, [display])).toMatchObject({ placed: false, maximized: false });
+});
+
+it('puts the window back where it was', () => {
+  const bounds = { x: 100, y: 80, width: 1000, height: 700 };
+  saveWindowState(dir, { bounds, maximized: true });
+  expect(loadWindowState(dir, [display])).toEqual({ bounds, maximized: true, placed: true });
+});
+
+it('does not place a window on a display that is gone', () => {
+  saveWindowState(dir, { bounds: { x: 3000, y: 0, width: 1000, height: 700 }, maximized: false });
+  expect(loadWindowState(dir, [display]).placed).toBe(false);
+});
+
+it('ignores a corrupt state file', () => {
+  writeFileSync(path.join(dir, 'window-state.json'), '{"bounds": {"x": "a"}');
+  expect(loadWindowState(dir, [display]).placed).toBe(false);
+});

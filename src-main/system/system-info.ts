@@ -1,0 +1,23 @@
+// system.info: what this installation is and can do, for the status bar and for bug reports.
+import type { ExecutionProviderInfo, SystemInfo } from '../shared/system-types';
+import type { ModelLibrary } from '../models/model-library';
+
+export interface SystemInfoDeps {
+  appVersion: string;
+  dataDir: string;
+  electronVersion: string | null;
+  models: ModelLibrary;
+  executionProviders: () => ExecutionProviderInfo[];
+}
+
+export function createSystemInfo(deps: SystemInfoDeps): () => SystemInfo {
+  return () => ({
+    appVersion: deps.appVersion,
+    platform: process.platform,
+    arch: process.arch,
+    runtime: { node: process.versions.node, electron: deps.electronVersion },
+    executionProviders: deps.executionProviders(),
+    dataDir: deps.dataDir,
+    models: deps.models.list().map(({ id, name, bundled }) => ({ id, name, bundled })),
+  });
+}

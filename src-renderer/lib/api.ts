@@ -1,0 +1,111 @@
+// The renderer's only contact with the main process: Electron's preload bridge when present, HTTP + WebSocket
+// (the headless server) otherwise. Both give the same typed `StudioApi`.
+import type {
+  EventName,
+  Events,
+  MethodInput,
+  MethodName,
+  MethodResult,
+  StudioApi,
+} from '../../src-main/shared/contract';
+import { isStudioErrorValue, type ErrorCode, type StudioErrorValue } from '../../src-main/shared/errors';
+
+interface Bridge {
+  invoke(method: string, input: unknown): Promise<unknown>;
+  subscribe(listener: (event: string, payload: unknown) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    studio?: Bridge;
+  }
+}
+
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+  constructor(value: StudioErrorValue) {
+    super(value.message);
+    this.name = 'ApiError';
+    this.code = value.code;
+    this.details = value.details;
+  }
+}
+
+type Listener = (event: string, payload: unknown) => void;
+
+export function createApi(): StudioApi {
+  return window.studio ? bridgeApi(window.studio) : httpApi(takeToken());
+}
+
+function withListeners(subscribe: (deliver: Listener) => void): StudioApi['on'] {
+  const listeners = new Map<string, Set<(payload: never) => void>>();
+  subscribe((event, payload) => listeners.get(event)?.forEach((l) => l(payload as never)));
+  return (event, listener) => {
+    const set = listeners.get(event) ?? new Set();
+    listeners.set(event, set);
+    set.add(listener as (payload: never) => void);
+    return () => set.delete(listener as (payload: never) => void);
+  };
+}
+
+function bridgeApi(bridge: Bridge): StudioApi {
+  return {
+    async call(method, input) {
+      return unwrap(await bridge.invoke(method, input));
+    },
+    on: withListeners((deliver) => bridge.subscribe(deliver)),
+  };
+}
+
+function httpApi(token: string): StudioApi {
+  return {
+    async call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodResult<M>> {
+      const response = await fetch(`/api/${method}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+        body: JSON.stringify(input ?? {}),
+      });
+      const body: unknown = await response.json().catch(() => null);
+      if (response.ok) return body as MethodResult<M>;
+      throw new ApiError(isStudioErrorValue(body) ? body : { code: 'internal', message: `HTTP ${response.status}` });
+    },
+    on: withListeners((deliver) => connectEvents(token, deliver)),
+  };
+}
+
+/** Keeps one event socket open, reconnecting with backoff when the server restarts. */
+function connectEvents(token: string, deliver: Listener, delay = 500): void {
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  const socket = new WebSocket(`${scheme}://${location.host}/api/events?token=${encodeURIComponent(token)}`);
+  socket.onmessage = (message) => {
+    try {
+      const { event, payload } = JSON.parse(String(message.data)) as { event: EventName; payload: Events[EventName] };
+      deliver(event, payload);
+    } catch {
+      // A malformed message is dropped; the next one may be fine.
+    }
+  };
+  socket.onopen = () => (delay = 500);
+  socket.onclose = () => setTimeout(() => connectEvents(token, deliver, Math.min(delay * 2, 10_000)), delay);
+}
+
+/** The server prints the URL with ?token=…; keep it for this tab and take it out of the address bar. */
+function takeToken(): string {
+  const params = new URLSearchParams(location.search);
+  const fromUrl = params.get('token');
+  if (fromUrl) {
+    sessionStorage.setItem('studio-token', fromUrl);
+    params.delete('token');
+    const rest = params.toString();
+    history.replaceState(null, '', location.pathname + (rest ? `?${rest}` : '') + location.hash);
+    return fromUrl;
+  }
+  return sessionStorage.getItem('studio-token') ?? '';
+}
+
+function unwrap<R>(outcome: unknown): R {
+  const o = outcome as { ok?: boolean; result?: unknown; error?: unknown };
+  if (o?.ok === true) return o.result as R;
+  throw new ApiError(isStudioErrorValue(o?.error) ? o.error : { code: 'internal', message: 'Malformed reply' });
+}
