@@ -32,11 +32,19 @@ async function buildMain() {
       format: 'esm',
       entryPoints: {
         cli: 'src-main/cli/entry.ts',
+        bench: 'src-main/bench/bench.ts',
         'shell/main': 'src-main/shell/main.ts',
       },
       outdir: 'dist-main',
       splitting: true,
       chunkNames: 'chunks/[name]-[hash]',
+    }),
+    // The engine worker is loaded by path from a worker thread: one self-contained file.
+    build({
+      ...common,
+      format: 'esm',
+      entryPoints: { 'engine-worker': 'src-main/engine/jobs/engine-worker.ts' },
+      outdir: 'dist-main',
     }),
     // Sandboxed preloads must be CommonJS and may only require 'electron'.
     build({

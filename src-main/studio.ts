@@ -2,17 +2,29 @@
 // The Electron shell, the headless server and the CLI all start here.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Handlers } from './shared/contract';
+import { Worker } from 'node:worker_threads';
+import { appRoot } from './app-paths';
+import { createEngine } from './engine/engine';
+import { listAvailableProviders, type ProviderPreference } from './engine/execution-providers';
+import { createInlineWorker } from './engine/jobs/inline-worker';
+import { createJobQueue, type JobQueue, type WorkerLike } from './engine/jobs/job-queue';
+import type { WorkerInit } from './engine/jobs/worker-protocol';
 import { createEventHub, type EventHub } from './event-hub';
+import { createGenerationService } from './generation/generation-service';
 import { createModelLibrary, type ModelLibrary } from './models/model-library';
+import type { Handlers } from './shared/contract';
 import { createSystemInfo } from './system/system-info';
-import { listAvailableProviders } from './system/providers-placeholder';
 
 export interface StudioOptions {
   dataDir: string;
   appVersion: string;
   bundledModelsDir: string;
   electronVersion?: string | null;
+  /** `thread` (default): the engine runs in a worker thread (dist-main/engine-worker.js); `inline`: on this thread. */
+  engineMode?: 'thread' | 'inline';
+  providers?: ProviderPreference;
+  threads?: number;
+  log?: (message: string) => void;
 }
 
 export interface Studio {
@@ -26,6 +38,7 @@ export interface Studio {
 export function createStudio(options: StudioOptions): Studio {
   const dataDir = path.resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
+  const log = options.log ?? (() => {});
   const events = createEventHub();
   const models = createModelLibrary({ bundledDir: options.bundledModelsDir, userDir: path.join(dataDir, 'models') });
   const systemInfo = createSystemInfo({
@@ -36,8 +49,23 @@ export function createStudio(options: StudioOptions): Studio {
     executionProviders: listAvailableProviders,
   });
 
+  const init: WorkerInit = { providers: options.providers ?? 'auto', threads: options.threads };
+  const spawn = (): WorkerLike =>
+    options.engineMode === 'inline'
+      ? createInlineWorker(init)
+      : (new Worker(path.join(appRoot(), 'dist-main', 'engine-worker.js'), { workerData: init }) as WorkerLike);
+  // The worker (and its ONNX Runtime sessions) starts with the first job, not with the app.
+  let queue: JobQueue | null = null;
+  const jobs = (): JobQueue => (queue ??= createJobQueue({ spawn, onEvent: (e) => generation.handleJobEvent(e), log }));
+  const inspector = createEngine({ providers: 'cpu', log });
+  const generation = createGenerationService({ dataDir, models, queue: jobs, inspector, events, log });
+
   const handlers: Handlers = {
     'system.info': () => systemInfo(),
+    'models.list': () => models.list().map(({ id, name, bundled }) => ({ id, name, bundled })),
+    'models.describe': ({ model }) => generation.describe(model),
+    'generate.submit': (request) => generation.submit(request),
+    'generate.cancel': ({ jobId }) => generation.cancel(jobId),
   };
 
   return {
@@ -45,6 +73,9 @@ export function createStudio(options: StudioOptions): Studio {
     handlers,
     events,
     models,
-    async close() {},
+    async close() {
+      await queue?.close();
+      await inspector.dispose();
+    },
   };
 }

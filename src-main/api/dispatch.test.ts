@@ -12,7 +12,7 @@ const info = {
   dataDir: '/tmp/x',
   models: [],
 };
-const handlers: Handlers = { 'system.info': () => info };
+const handlers = { 'system.info': () => info } as unknown as Handlers;
 
 describe('dispatch', () => {
   it('runs a valid call', async () => {
@@ -34,21 +34,21 @@ describe('dispatch', () => {
   });
 
   it('passes a service error through and hides unexpected ones', async () => {
-    const failing: Handlers = {
+    const failing = {
       'system.info': () => {
         throw new StudioError('not_found', 'gone', { id: 3 });
       },
-    };
+    } as unknown as Handlers;
     expect(await dispatch(failing, 'system.info', {})).toEqual({
       ok: false,
       error: { code: 'not_found', message: 'gone', details: { id: 3 } },
     });
     const logged: unknown[] = [];
-    const crashing: Handlers = {
+    const crashing = {
       'system.info': () => {
         throw new TypeError('secret internals at /home/user/file.ts:3');
       },
-    };
+    } as unknown as Handlers;
     const outcome = await dispatch(crashing, 'system.info', {}, { logError: (_m, e) => logged.push(e) });
     expect(outcome).toEqual({ ok: false, error: { code: 'internal', message: 'system.info failed unexpectedly' } });
     expect(logged).toHaveLength(1);

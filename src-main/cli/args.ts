@@ -57,3 +57,20 @@ export function intOption(name: string, raw: string | undefined, min: number, ma
   if (value < min || value > max) throw new UsageError(`option --${name} must be between ${min} and ${max}`);
   return value;
 }
+
+/** Parses a decimal option within [min, max] (or (min, max] with `exclusiveMin`). */
+export function floatOption(
+  name: string,
+  raw: string | undefined,
+  min: number,
+  max: number,
+  exclusiveMin = false,
+): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`option --${name} must be a number, got '${raw}'`);
+  if (value < min || value > max || (exclusiveMin && value === min)) {
+    throw new UsageError(`option --${name} must be ${exclusiveMin ? 'above' : 'at least'} ${min} and at most ${max}`);
+  }
+  return value;
+}

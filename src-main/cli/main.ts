@@ -1,7 +1,9 @@
 // `studio <command>`: a thin front on the studio's services (see the command-line contract in the README).
 import { formatHelp, UsageError, type CommandSpec, type OptionSpec } from './args';
 import { processIo, type CliIo } from './io';
+import { generateSpec, runGenerate } from './commands/generate';
 import { runServe, serveSpec } from './commands/serve';
+import { runTokenize, tokenizeSpec } from './commands/tokenize';
 
 interface Command {
   spec: CommandSpec<OptionSpec>;
@@ -10,6 +12,8 @@ interface Command {
 }
 
 const commands: Record<string, Command> = {
+  generate: { spec: generateSpec, run: runGenerate },
+  tokenize: { spec: tokenizeSpec, run: runTokenize },
   serve: { spec: serveSpec, run: runServe },
 };
 

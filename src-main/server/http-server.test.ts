@@ -98,7 +98,7 @@ describe('studio serve', () => {
   });
 
   it('answers an oversize body with 413 and keeps serving', async () => {
-    const response = await call('system.info', JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) }));
+    const response = await call('system.info', JSON.stringify({ pad: 'x'.repeat(33 * 1024 * 1024) }));
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ code: 'payload_too_large' });
     expect((await call('system.info', '{}')).status).toBe(200);

@@ -3,7 +3,8 @@
 // CLI all derive from this file.
 import { z } from 'zod';
 import type { ErrorCode } from './errors';
-import type { SystemInfo } from './system-types';
+import { generateRequestSchema, type JobEvents, type ModelInfo } from './generation';
+import type { ModelSummary, SystemInfo } from './system-types';
 
 interface MethodSpec<I extends z.ZodType, R> {
   input: I;
@@ -20,9 +21,19 @@ function method<R>() {
 }
 
 const noInput = z.object({}).strict();
+const modelRef = z.object({ model: z.string().min(1).max(200) }).strict();
+const jobRef = z.object({ jobId: z.string().uuid() }).strict();
 
 export const methods = {
   'system.info': method<SystemInfo>()(noInput),
+  'models.list': method<ModelSummary[]>()(noInput),
+  'models.describe': method<ModelInfo>()(modelRef, ['not_found', 'model_invalid']),
+  'generate.submit': method<{ jobId: string; seed: string }>()(generateRequestSchema, [
+    'invalid_input',
+    'not_found',
+    'model_invalid',
+  ]),
+  'generate.cancel': method<{ cancelled: boolean }>()(jobRef),
 } as const;
 
 export type Methods = typeof methods;
@@ -37,11 +48,10 @@ export type Handlers = {
 };
 
 /** Events the main process pushes to every open view. */
-export interface Events {
+export interface Events extends JobEvents {
   'system.notice': { level: 'info' | 'warning' | 'error'; message: string };
 }
 export type EventName = keyof Events;
-export const eventNames: readonly EventName[] = ['system.notice'];
 
 export function isMethodName(name: unknown): name is MethodName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(methods, name);
@@ -55,5 +65,6 @@ export interface StudioApi {
 
 /** Limits shared by both transports. */
 export const limits = {
-  maxBodyBytes: 1024 * 1024,
+  /** Room for an init image (base64 PNG) in generate.submit. */
+  maxBodyBytes: 32 * 1024 * 1024,
 } as const;

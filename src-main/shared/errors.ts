@@ -7,6 +7,8 @@ export const errorCodes = [
   'unauthorized',
   'forbidden_origin',
   'not_found',
+  'model_invalid',
+  'generation_failed',
   'internal',
 ] as const;
 

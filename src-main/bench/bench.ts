@@ -1,0 +1,38 @@
+// `npm run bench`: measured numbers for the hot paths, printed as tables.
+import { measureModel, runEngineBench } from './engine-bench';
+
+const args = process.argv.slice(2);
+if (args[0] === '--measure') {
+  const row = await measureModel(args[1], Number(args[2]), Number(args[3]));
+  process.stdout.write(JSON.stringify(row));
+} else {
+  const steps = 20;
+  const runs = Number(process.env.BENCH_RUNS ?? 3);
+  console.log(`Engine: ${steps} steps, guidance 7.5, native size, CPU provider, median of ${runs} runs after a warm-up\n`);
+  const rows = runEngineBench(steps, runs);
+  const header = ['model', 'size', 'load s', 'per step ms', 'total s', 'in ORT s', 'outside ORT s', 'overhead %', 'peak RSS MB'];
+  const lines = rows.map((r) =>
+    'skipped' in r
+      ? [r.model, `skipped: ${r.skipped}`]
+      : [
+          r.model,
+          r.size,
+          (r.loadMs / 1000).toFixed(2),
+          r.perStepMs.toFixed(1),
+          (r.totalMs / 1000).toFixed(2),
+          (r.ortMs / 1000).toFixed(2),
+          (r.outsideOrtMs / 1000).toFixed(3),
+          r.overheadPct.toFixed(2),
+          r.peakRssMb.toFixed(0),
+        ],
+  );
+  printTable(header, lines);
+}
+
+function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
+  console.log(line(header));
+  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+  for (const row of rows) console.log(line(row.length === header.length ? row : [...row, ...header.slice(row.length).map(() => '')]));
+}

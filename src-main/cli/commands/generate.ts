@@ -1,0 +1,164 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { randomInt } from 'node:crypto';
+import { createEngine } from '../../engine/engine';
+import type { GenerateParams } from '../../engine/engine-types';
+import { providerPreferences, type ProviderPreference } from '../../engine/execution-providers';
+import { decodePngRgb, encodePngWithMetadata } from '../../engine/png-metadata';
+import { writeFileAtomic } from '../../gallery/image-files';
+import { schedulerIds, type SchedulerIdValue } from '../../shared/generation';
+import { floatOption, intOption, parseCommand, UsageError, type CommandSpec } from '../args';
+import { dataDirHelp, dataDirOption, resolveDataDir, type CliIo } from '../io';
+import { resolveModelArg } from '../model-arg';
+import { stepReporter } from '../progress';
+
+export const generateSpec = {
+  name: 'generate',
+  summary: 'Generate images from a prompt (txt2img) or from an init image (img2img).',
+  usage: 'generate --prompt TEXT [--model DIR] [options] --out FILE.png',
+  options: {
+    model: { type: 'string' },
+    prompt: { type: 'string' },
+    negative: { type: 'string' },
+    seed: { type: 'string' },
+    steps: { type: 'string' },
+    guidance: { type: 'string' },
+    scheduler: { type: 'string' },
+    width: { type: 'string' },
+    height: { type: 'string' },
+    batch: { type: 'string' },
+    'init-image': { type: 'string' },
+    strength: { type: 'string' },
+    concept: { type: 'string', multiple: true },
+    provider: { type: 'string' },
+    out: { type: 'string' },
+    json: { type: 'boolean' },
+    ...dataDirOption,
+    help: { type: 'boolean', short: 'h' },
+  },
+  help: [
+    ['--prompt TEXT', 'what to draw (required)'],
+    ['--model DIR', 'a diffusers ONNX model folder or an installed model name (default: the bundled model)'],
+    ['--negative TEXT', 'what to steer away from'],
+    ['--seed N', '0 … 2^64-1 (default: random, printed)'],
+    ['--steps N', 'denoising steps (default 20; lcm 4)'],
+    ['--guidance F', 'classifier-free guidance scale (default 7.5; lcm 1.0); applies when > 1'],
+    ['--scheduler ID', `${schedulerIds.join(', ')} (default: the model's)`],
+    ['--width W, --height H', "multiples of 8 (default: the model's native size)"],
+    ['--batch N', 'N images from one seed; writes FILE-0.png … FILE-(N-1).png'],
+    ['--init-image PNG', 'img2img from a PNG of exactly width × height'],
+    ['--strength F', 'img2img strength, 0 < F ≤ 1 (default 0.75)'],
+    ['--concept FILE', 'a textual-inversion embedding (not supported yet)'],
+    ['--provider ID', `${providerPreferences.join(', ')} (default auto; unavailable ones fall back to cpu)`],
+    ['--out FILE.png', 'where to write the image (required)'],
+    ['--json', 'print one JSON object per image on stdout'],
+    dataDirHelp,
+    ['-h, --help', 'show this help'],
+  ],
+} as const satisfies CommandSpec<Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>>;
+
+const maxSeed = 2n ** 64n - 1n;
+
+export async function runGenerate(argv: string[], io: CliIo): Promise<number> {
+  const { values: v } = parseCommand(generateSpec, argv);
+  if (v.prompt === undefined) throw new UsageError('option --prompt is required');
+  if (v.out === undefined) throw new UsageError('option --out is required');
+  if (v.concept?.length) {
+    throw new UsageError('option --concept is not supported yet: concept embeddings arrive in a later version');
+  }
+  if (v.scheduler !== undefined && !schedulerIds.includes(v.scheduler as SchedulerIdValue)) {
+    throw new UsageError(`option --scheduler must be one of ${schedulerIds.join(', ')}, got '${v.scheduler}'`);
+  }
+  if (v.provider !== undefined && !providerPreferences.includes(v.provider as ProviderPreference)) {
+    throw new UsageError(`option --provider must be one of ${providerPreferences.join(', ')}, got '${v.provider}'`);
+  }
+  const width = dimensionOption('width', v.width);
+  const height = dimensionOption('height', v.height);
+  const strength = floatOption('strength', v.strength, 0, 1, true);
+  if (strength !== undefined && v['init-image'] === undefined) {
+    throw new UsageError('option --strength needs --init-image');
+  }
+  const seed = v.seed === undefined ? BigInt(randomInt(0, 2 ** 32 - 1)) : seedOption(v.seed);
+
+  const dataDir = resolveDataDir(v.data);
+  const modelDir = resolveModelArg(v.model, dataDir);
+  const params: GenerateParams = {
+    prompt: v.prompt,
+    negative: v.negative ?? '',
+    seed,
+    steps: intOption('steps', v.steps, 1, 150),
+    guidance: floatOption('guidance', v.guidance, 0, 50),
+    scheduler: v.scheduler as SchedulerIdValue | undefined,
+    width,
+    height,
+    batch: intOption('batch', v.batch, 1, 16) ?? 1,
+    strength,
+    initImage: v['init-image'] === undefined ? undefined : readInitImage(v['init-image']),
+  };
+  if (v.seed === undefined) io.error(`seed: ${seed}`);
+
+  const engine = createEngine({ providers: (v.provider as ProviderPreference) ?? 'auto', log: io.error });
+  const progress = stepReporter((t) => process.stderr.write(t), process.stderr.isTTY === true, 'generate');
+  try {
+    const result = await engine.generate(modelDir, params, { onStep: (s) => progress.step(s) });
+    const outputs = outputPaths(v.out, result.images.length);
+    result.images.forEach((image, i) => {
+      const settings = { ...result.settings, seed: image.seed };
+      writeFileAtomic(outputs[i], encodePngWithMetadata(image, settings, image.index));
+      if (v.json) {
+        io.out(
+          JSON.stringify({
+            path: outputs[i],
+            seed: String(image.seed),
+            index: image.index,
+            settings: { ...result.settings, seed: String(result.settings.seed) },
+            provider: result.provider,
+            timings: result.timings,
+          }),
+        );
+      } else {
+        io.out(outputs[i]);
+      }
+    });
+    return 0;
+  } finally {
+    await engine.dispose();
+  }
+}
+
+function dimensionOption(name: string, raw: string | undefined): number | undefined {
+  const value = intOption(name, raw, 64, 2048);
+  if (value !== undefined && value % 8 !== 0) throw new UsageError(`option --${name} must be a multiple of 8, got ${value}`);
+  return value;
+}
+
+function seedOption(raw: string): bigint {
+  if (!/^\d{1,20}$/.test(raw) || BigInt(raw) > maxSeed) {
+    throw new UsageError(`option --seed must be a whole number from 0 to 2^64-1, got '${raw}'`);
+  }
+  return BigInt(raw);
+}
+
+function readInitImage(file: string) {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    throw new Error(`${file}: cannot read the init image (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  try {
+    const image = decodePngRgb(bytes);
+    return { width: image.width, height: image.height, data: image.rgb };
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message}`);
+  }
+}
+
+/** One image: FILE.png; a batch: FILE-0.png … FILE-(N-1).png. */
+export function outputPaths(out: string, count: number): string[] {
+  const resolved = path.resolve(out);
+  if (count === 1) return [resolved];
+  const ext = path.extname(resolved) || '.png';
+  const stem = resolved.slice(0, resolved.length - path.extname(resolved).length);
+  return Array.from({ length: count }, (_, i) => `${stem}-${i}${ext}`);
+}

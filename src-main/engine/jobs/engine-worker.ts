@@ -1,0 +1,20 @@
+// Worker-thread entry: owns the engine (and so every ONNX Runtime session), off the main thread.
+import { parentPort, workerData } from 'node:worker_threads';
+import { createEngine } from '../engine';
+import { createJobRunner } from './run-job';
+import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol';
+
+const port = parentPort;
+if (!port) throw new Error('engine-worker must run in a worker thread');
+const init = workerData as WorkerInit;
+const post = (message: FromWorker) => {
+  const transfer = message.type === 'done' ? message.result.images.map((i) => i.rgb.buffer as ArrayBuffer) : [];
+  port.postMessage(message, transfer);
+};
+const engine = createEngine({
+  providers: init.providers,
+  threads: init.threads,
+  log: (message) => post({ type: 'log', message }),
+});
+const runner = createJobRunner(engine, post);
+port.on('message', (message: ToWorker) => runner.handle(message));

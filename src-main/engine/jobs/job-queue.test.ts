@@ -1,0 +1,77 @@
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { createJobQueue, type JobEvent, type WorkerLike } from './job-queue';
+import type { FromWorker, ToWorker } from './worker-protocol';
+
+/** A scripted worker: records what it is sent, and replies when the test says so. */
+function fakeWorker() {
+  const emitter = new EventEmitter();
+  const sent: ToWorker[] = [];
+  const worker = {
+    postMessage: (m: ToWorker) => sent.push(m),
+    on(event: string, listener: Parameters<EventEmitter['on']>[1]) {
+      emitter.on(event, listener);
+      return this;
+    },
+    terminate: async () => 0,
+  } as WorkerLike;
+  return { worker, sent, reply: (m: FromWorker) => emitter.emit('message', m), exit: (code: number) => emitter.emit('exit', code) };
+}
+
+const params = { prompt: 'a red circle', seed: 1n };
+
+describe('job queue', () => {
+  it('queues, runs and finishes jobs in order, one worker for all', () => {
+    const fake = fakeWorker();
+    let spawned = 0;
+    const events: JobEvent[] = [];
+    const queue = createJobQueue({ spawn: () => (spawned++, fake.worker), onEvent: (e) => events.push(e) });
+    const a = queue.submit('/m', params);
+    const b = queue.submit('/m', params, { previewEvery: 5 });
+    expect(spawned).toBe(1);
+    expect(events).toEqual([
+      { type: 'queued', jobId: a, position: 0 },
+      { type: 'queued', jobId: b, position: 1 },
+    ]);
+    expect(fake.sent.map((m) => m.type === 'generate' && m.previewEvery)).toEqual([0, 5]);
+    fake.reply({ type: 'started', jobId: a });
+    expect(queue.active()).toEqual([
+      { jobId: a, state: 'running' },
+      { jobId: b, state: 'queued' },
+    ]);
+    fake.reply({ type: 'cancelled', jobId: a, step: 3 });
+    expect(queue.active()).toEqual([{ jobId: b, state: 'queued' }]);
+    expect(events.at(-1)).toEqual({ type: 'cancelled', jobId: a, step: 3 });
+  });
+
+  it('forwards cancel only for jobs it knows', () => {
+    const fake = fakeWorker();
+    const queue = createJobQueue({ spawn: () => fake.worker, onEvent: () => {} });
+    const id = queue.submit('/m', params);
+    expect(queue.cancel(id)).toBe(true);
+    expect(queue.cancel('00000000-0000-4000-8000-000000000000')).toBe(false);
+    expect(fake.sent.at(-1)).toEqual({ type: 'cancel', jobId: id });
+  });
+
+  it('fails every job of a crashed worker and starts a new worker for the next', () => {
+    const first = fakeWorker();
+    const second = fakeWorker();
+    const workers = [first.worker, second.worker];
+    const events: JobEvent[] = [];
+    const queue = createJobQueue({ spawn: () => workers.shift()!, onEvent: (e) => events.push(e) });
+    const a = queue.submit('/m', params);
+    first.exit(134);
+    expect(events.at(-1)).toMatchObject({ type: 'failed', jobId: a, error: { code: 'generation_failed' } });
+    expect(queue.active()).toEqual([]);
+    queue.submit('/m', params);
+    expect(second.sent).toHaveLength(1);
+  });
+
+  it('ignores messages about jobs it does not know', () => {
+    const fake = fakeWorker();
+    const events: JobEvent[] = [];
+    createJobQueue({ spawn: () => fake.worker, onEvent: (e) => events.push(e) }).submit('/m', params);
+    fake.reply({ type: 'started', jobId: 'someone-else' });
+    expect(events).toHaveLength(1);
+  });
+});

@@ -1,0 +1,27 @@
+// Messages between the job queue (main thread) and the engine worker. Plain, structured-cloneable data only.
+import type { GenerateParams, GenerateResult, StepInfo } from '../engine-types';
+import type { ProviderPreference } from '../execution-providers';
+
+export interface WorkerInit {
+  providers: ProviderPreference;
+  threads?: number;
+}
+
+export type ToWorker =
+  | { type: 'generate'; jobId: string; modelDir: string; params: GenerateParams; previewEvery: number }
+  | { type: 'cancel'; jobId: string };
+
+/** A failure as the queue reports it: a code callers branch on and a message people read. */
+export interface JobFailure {
+  code: 'invalid_input' | 'model_invalid' | 'generation_failed';
+  message: string;
+  details?: unknown;
+}
+
+export type FromWorker =
+  | { type: 'log'; message: string }
+  | { type: 'started'; jobId: string }
+  | { type: 'step'; jobId: string; info: StepInfo }
+  | { type: 'done'; jobId: string; result: GenerateResult }
+  | { type: 'cancelled'; jobId: string; step: number }
+  | { type: 'failed'; jobId: string; error: JobFailure };

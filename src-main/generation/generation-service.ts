@@ -1,0 +1,151 @@
+// Generation as the app sees it: resolve the model, check the request, queue the job on the engine worker, and when
+// it finishes write each image (PNG with its settings embedded) before telling the views.
+import { randomBytes, randomInt } from 'node:crypto';
+import path from 'node:path';
+import type { EventHub } from '../event-hub';
+import type { ModelLibrary, ModelLocation } from '../models/model-library';
+import type { GenerateParams } from '../engine/engine-types';
+import type { Engine } from '../engine/engine';
+import type { JobEvent, JobQueue } from '../engine/jobs/job-queue';
+import { decodePngRgb, encodePngWithMetadata } from '../engine/png-metadata';
+import { ModelFolderError } from '../engine/engine-errors';
+import { writeFileAtomic, newImagePath } from '../gallery/image-files';
+import type { z } from 'zod';
+import type { generateRequestSchema, JobSettings, ModelInfo } from '../shared/generation';
+import { StudioError } from '../shared/errors';
+import { encodePreview } from './preview-png';
+
+type GenerateRequest = z.output<typeof generateRequestSchema>;
+
+export interface GenerationService {
+  submit(request: GenerateRequest): { jobId: string; seed: string };
+  cancel(jobId: string): { cancelled: boolean };
+  describe(model: string): Promise<ModelInfo>;
+  /** Connect to a queue's events; call once with the queue the studio built. */
+  handleJobEvent(event: JobEvent): void;
+}
+
+export function createGenerationService(deps: {
+  dataDir: string;
+  models: ModelLibrary;
+  queue: () => JobQueue;
+  /** Reads model folders on the main thread (no sessions are created for this). */
+  inspector: Pick<Engine, 'describeModel'>;
+  events: EventHub;
+  log: (message: string) => void;
+}): GenerationService {
+  function resolveModel(idOrName: string | undefined): ModelLocation {
+    const model = idOrName ? deps.models.resolve(idOrName) : deps.models.defaultModel();
+    if (!model) {
+      throw new StudioError('not_found', idOrName ? `No model named ${idOrName}` : 'No model is installed');
+    }
+    return model;
+  }
+
+  function saveImages(event: Extract<JobEvent, { type: 'done' }>) {
+    const { result } = event;
+    const created = new Date();
+    return result.images.map((image) => {
+      const media = newImagePath(created, image.seed, image.index, event.jobId.slice(0, 8));
+      const settings = { ...result.settings, seed: image.seed };
+      writeFileAtomic(path.join(deps.dataDir, media), encodePngWithMetadata(image, settings, image.index));
+      return { media, seed: String(image.seed), index: image.index, width: image.width, height: image.height };
+    });
+  }
+
+  return {
+    submit(request) {
+      const model = resolveModel(request.model);
+      const seed = request.seed ?? randomSeed();
+      const params: GenerateParams = {
+        prompt: request.prompt,
+        negative: request.negative,
+        seed,
+        steps: request.steps,
+        guidance: request.guidance,
+        scheduler: request.scheduler,
+        width: request.width,
+        height: request.height,
+        batch: request.batch,
+        strength: request.strength,
+        initImage: request.initImage ? decodeInitImage(request.initImage.pngBase64) : undefined,
+      };
+      const jobId = deps.queue().submit(model.dir, params, { previewEvery: request.previewEvery });
+      return { jobId, seed: String(seed) };
+    },
+    cancel: (jobId) => ({ cancelled: deps.queue().cancel(jobId) }),
+    async describe(idOrName) {
+      const model = resolveModel(idOrName);
+      try {
+        const d = await deps.inspector.describeModel(model.dir);
+        return {
+          id: model.id,
+          name: model.name,
+          bundled: model.bundled,
+          kind: d.kind,
+          width: d.nativeSize,
+          height: d.nativeSize,
+          defaultScheduler: d.defaultScheduler,
+          predictionType: d.predictionType,
+          img2img: d.files.vaeEncoder !== undefined,
+          hash: d.hash,
+        };
+      } catch (error) {
+        if (error instanceof ModelFolderError) throw new StudioError('model_invalid', error.message);
+        throw error;
+      }
+    },
+    handleJobEvent(event) {
+      switch (event.type) {
+        case 'queued':
+          return deps.events.emit('job.queued', { jobId: event.jobId, position: event.position });
+        case 'started':
+          return deps.events.emit('job.started', { jobId: event.jobId });
+        case 'step': {
+          const { step, total, elapsedMs, etaMs, preview } = event.info;
+          return deps.events.emit('job.step', {
+            jobId: event.jobId,
+            step,
+            total,
+            elapsedMs,
+            etaMs,
+            preview: preview ? encodePreview(preview) : undefined,
+          });
+        }
+        case 'cancelled':
+          return deps.events.emit('job.cancelled', { jobId: event.jobId, step: event.step });
+        case 'failed':
+          return deps.events.emit('job.failed', { jobId: event.jobId, error: event.error });
+        case 'done': {
+          let images;
+          try {
+            images = saveImages(event);
+          } catch (error) {
+            deps.log(`saving images of job ${event.jobId} failed: ${String(error)}`);
+            return deps.events.emit('job.failed', {
+              jobId: event.jobId,
+              error: { code: 'generation_failed', message: `Could not save the images: ${(error as Error).message}` },
+            });
+          }
+          const { settings, provider, timings } = event.result;
+          const jobSettings: JobSettings = { ...settings, seed: String(settings.seed) };
+          return deps.events.emit('job.done', { jobId: event.jobId, images, settings: jobSettings, provider, timings });
+        }
+      }
+    },
+  };
+}
+
+/** torch seeds its generator with the low 32 bits, so a random 32-bit seed is as random as any and shorter to share. */
+function randomSeed(): bigint {
+  return BigInt(randomInt(0, 2 ** 32 - 1)) ^ BigInt(randomBytes(1)[0] & 1);
+}
+
+function decodeInitImage(pngBase64: string) {
+  try {
+    const image = decodePngRgb(Buffer.from(pngBase64, 'base64'));
+    return { width: image.width, height: image.height, data: image.rgb };
+  } catch (error) {
+    throw new StudioError('invalid_input', `initImage: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,106 @@
+// What a renderer may ask of the engine, and what it hears back while a job runs. Validated here, at the boundary.
+import { z } from 'zod';
+
+export const schedulerIds = ['pndm', 'ddim', 'euler', 'euler-a', 'dpmpp-2m', 'dpmpp-2m-karras', 'lcm'] as const;
+export type SchedulerIdValue = (typeof schedulerIds)[number];
+
+export const providerIds = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
+
+const maxSeed = 2n ** 64n - 1n;
+
+/** 0 … 2⁶⁴ − 1, as a decimal string (JSON numbers lose precision past 2⁵³) or a safe integer. */
+export const seedSchema = z
+  .union([z.string().regex(/^\d{1,20}$/, 'must be a whole number'), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)])
+  .transform((value) => BigInt(value))
+  .refine((value) => value <= maxSeed, { message: 'must be at most 2^64 - 1' });
+
+const dimension = z.number().int().min(64).max(2048).multipleOf(8, 'must be a multiple of 8');
+
+/** 24 MiB of base64 is a 18 MiB PNG: far beyond any sketch at 2048². */
+const base64Png = z.string().max(24 * 1024 * 1024).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+
+export const generateRequestSchema = z
+  .object({
+    /** A model id from system.info / models.list, or an installed model's name; default: the bundled model. */
+    model: z.string().min(1).max(200).optional(),
+    prompt: z.string().max(20_000),
+    negative: z.string().max(20_000).default(''),
+    /** Absent: a random seed, reported back. */
+    seed: seedSchema.optional(),
+    steps: z.number().int().min(1).max(150).optional(),
+    guidance: z.number().min(0).max(50).optional(),
+    scheduler: z.enum(schedulerIds).optional(),
+    width: dimension.optional(),
+    height: dimension.optional(),
+    batch: z.number().int().min(1).max(16).default(1),
+    /** img2img: a PNG of exactly width × height. */
+    initImage: z.object({ pngBase64: base64Png }).strict().optional(),
+    strength: z.number().gt(0).max(1).optional(),
+    /** Attach a preview image to every n-th step event (0: never). */
+    previewEvery: z.number().int().min(0).max(150).default(0),
+  })
+  .strict();
+
+export type GenerateRequest = z.input<typeof generateRequestSchema>;
+
+export interface GeneratedImageRef {
+  /** Media path inside the data directory, e.g. `gallery/2026-11/….png`; see the api client's mediaUrl(). */
+  media: string;
+  seed: string;
+  index: number;
+  width: number;
+  height: number;
+}
+
+export interface JobSettings {
+  prompt: string;
+  negative: string;
+  seed: string;
+  steps: number;
+  guidance: number;
+  scheduler: SchedulerIdValue;
+  width: number;
+  height: number;
+  batch: number;
+  strength: number | null;
+  model: { name: string; hash: string };
+}
+
+export interface JobTimings {
+  totalMs: number;
+  loadMs: number;
+  textEncodeMs: number;
+  imageEncodeMs: number;
+  denoiseMs: number;
+  decodeMs: number;
+  ortMs: number;
+  outsideOrtMs: number;
+}
+
+export interface JobEvents {
+  'job.queued': { jobId: string; position: number };
+  'job.started': { jobId: string };
+  'job.step': { jobId: string; step: number; total: number; elapsedMs: number; etaMs: number; preview?: string };
+  'job.done': {
+    jobId: string;
+    images: GeneratedImageRef[];
+    settings: JobSettings;
+    provider: string;
+    timings: JobTimings;
+  };
+  'job.failed': { jobId: string; error: { code: string; message: string } };
+  'job.cancelled': { jobId: string; step: number };
+}
+
+export interface ModelInfo {
+  id: string;
+  name: string;
+  bundled: boolean;
+  kind: 'sd1' | 'sd2';
+  width: number;
+  height: number;
+  defaultScheduler: SchedulerIdValue;
+  predictionType: string;
+  img2img: boolean;
+  hash: string;
+}
