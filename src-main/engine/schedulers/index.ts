@@ -1,0 +1,104 @@
+// Scheduler registry: each id is a diffusers class plus overrides, built like `Cls.from_config(scheduler_config, **overrides)`.
+import type { ModelSchedulerConfig } from './config';
+import { createDdim, ddimAlphasCumprod, resolveDdimConfig } from './ddim';
+import { createDpmSolver, dpmSolverAlphasCumprod, resolveDpmSolverConfig } from './dpm-solver-multistep';
+import { createEuler, eulerAlphasCumprod, resolveEulerConfig } from './euler';
+import { createEulerAncestral, eulerAncestralAlphasCumprod, resolveEulerAncestralConfig } from './euler-ancestral';
+import { createLcm, lcmAlphasCumprod, resolveLcmConfig } from './lcm';
+import { createPndm, pndmAlphasCumprod, resolvePndmConfig } from './pndm';
+import { SCHEDULER_IDS, type Scheduler, type SchedulerId } from './scheduler';
+
+export type { ModelSchedulerConfig } from './config';
+export { SCHEDULER_IDS, type NoiseSource, type Scheduler, type SchedulerId } from './scheduler';
+
+/** A scheduler id resolved against a model config: its ᾱ schedule, and a constructor taking any ᾱ schedule. */
+interface Recipe {
+  readonly alphasCumprod: Float32Array;
+  create(alphasCumprod: Float32Array): Scheduler;
+}
+
+function recipe<C>(
+  config: C,
+  alphas: (config: C) => Float32Array,
+  create: (config: C, alphasCumprod: Float32Array) => Scheduler,
+): Recipe {
+  const computed = alphas(config);
+  return {
+    alphasCumprod: computed,
+    create(alphasCumprod) {
+      if (alphasCumprod.length !== computed.length) {
+        throw new RangeError(`alphas_cumprod has ${alphasCumprod.length} values, not ${computed.length}`);
+      }
+      return create(config, alphasCumprod);
+    },
+  };
+}
+
+function recipeFor(id: SchedulerId, modelConfig: ModelSchedulerConfig): Recipe {
+  switch (id) {
+    case 'pndm':
+      return recipe(resolvePndmConfig(modelConfig), pndmAlphasCumprod, createPndm);
+    case 'ddim':
+      return recipe(resolveDdimConfig(modelConfig), ddimAlphasCumprod, createDdim);
+    case 'euler':
+      return recipe(resolveEulerConfig(modelConfig), eulerAlphasCumprod, createEuler);
+    case 'euler-a':
+      return recipe(resolveEulerAncestralConfig(modelConfig), eulerAncestralAlphasCumprod, createEulerAncestral);
+    case 'dpmpp-2m':
+    case 'dpmpp-2m-karras':
+      return recipe(
+        resolveDpmSolverConfig(modelConfig, id === 'dpmpp-2m-karras'),
+        dpmSolverAlphasCumprod,
+        createDpmSolver,
+      );
+    case 'lcm':
+      return recipe(resolveLcmConfig(modelConfig), lcmAlphasCumprod, createLcm);
+    default:
+      throw new Error(`unknown scheduler id ${JSON.stringify(id)} (expected one of ${SCHEDULER_IDS.join(', ')})`);
+  }
+}
+
+/**
+ * The scheduler `id` for a model whose scheduler_config.json is `modelConfig`. Throws on a config value the
+ * class rejects or this engine does not implement, naming the field.
+ */
+export function createScheduler(id: SchedulerId, modelConfig: ModelSchedulerConfig): Scheduler {
+  const { alphasCumprod, create } = recipeFor(id, modelConfig);
+  return create(alphasCumprod);
+}
+
+/** The ᾱ_t (alphas_cumprod, float32) the scheduler `id` derives from `modelConfig`. */
+export function alphasCumprodFor(id: SchedulerId, modelConfig: ModelSchedulerConfig): Float32Array {
+  return recipeFor(id, modelConfig).alphasCumprod.slice();
+}
+
+/**
+ * The same construction with a given ᾱ schedule in place of the one computed from the betas, for tests that
+ * replay float32 values recorded from torch.
+ */
+export function createSchedulerWithAlphasCumprod(
+  id: SchedulerId,
+  modelConfig: ModelSchedulerConfig,
+  alphasCumprod: Float32Array,
+): Scheduler {
+  return recipeFor(id, modelConfig).create(alphasCumprod);
+}
+
+const BY_CLASS_NAME: Record<string, SchedulerId> = {
+  PNDMScheduler: 'pndm',
+  DDIMScheduler: 'ddim',
+  EulerDiscreteScheduler: 'euler',
+  EulerAncestralDiscreteScheduler: 'euler-a',
+  LCMScheduler: 'lcm',
+};
+
+/** The model's own scheduler as an id, from scheduler_config.json's `_class_name`; undefined for other classes. */
+export function schedulerIdFromClassName(
+  className: string,
+  config: ModelSchedulerConfig = {},
+): SchedulerId | undefined {
+  if (className === 'DPMSolverMultistepScheduler') {
+    return config.use_karras_sigmas === true ? 'dpmpp-2m-karras' : 'dpmpp-2m';
+  }
+  return Object.hasOwn(BY_CLASS_NAME, className) ? BY_CLASS_NAME[className] : undefined;
+}
