@@ -7,16 +7,30 @@ if (args[0] === '--measure') {
   process.stdout.write(JSON.stringify(row));
 } else {
   const steps = 20;
-  const runs = Number(process.env.BENCH_RUNS ?? 3);
-  console.log(`Engine: ${steps} steps, guidance 7.5, native size, CPU provider, median of ${runs} runs after a warm-up\n`);
+  const runs = process.env.BENCH_RUNS ? Number(process.env.BENCH_RUNS) : undefined;
+  console.log(
+    `Engine: ${steps} steps, guidance 7.5, native size, CPU provider, median of measured runs after a warm-up\n`,
+  );
   const rows = runEngineBench(steps, runs);
-  const header = ['model', 'size', 'load s', 'per step ms', 'total s', 'in ORT s', 'outside ORT s', 'overhead %', 'peak RSS MB'];
+  const header = [
+    'model',
+    'size',
+    'runs',
+    'load s',
+    'per step ms',
+    'total s',
+    'in ORT s',
+    'outside ORT s',
+    'overhead %',
+    'peak RSS MB',
+  ];
   const lines = rows.map((r) =>
     'skipped' in r
       ? [r.model, `skipped: ${r.skipped}`]
       : [
           r.model,
           r.size,
+          String(r.runs),
           (r.loadMs / 1000).toFixed(2),
           r.perStepMs.toFixed(1),
           (r.totalMs / 1000).toFixed(2),
@@ -34,5 +48,6 @@ function printTable(header: string[], rows: string[][]): void {
   const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
   console.log(line(header));
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
-  for (const row of rows) console.log(line(row.length === header.length ? row : [...row, ...header.slice(row.length).map(() => '')]));
+  for (const row of rows)
+    console.log(line(row.length === header.length ? row : [...row, ...header.slice(row.length).map(() => '')]));
 }

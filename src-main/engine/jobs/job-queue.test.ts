@@ -15,7 +15,12 @@ function fakeWorker() {
     },
     terminate: async () => 0,
   } as WorkerLike;
-  return { worker, sent, reply: (m: FromWorker) => emitter.emit('message', m), exit: (code: number) => emitter.emit('exit', code) };
+  return {
+    worker,
+    sent,
+    reply: (m: FromWorker) => emitter.emit('message', m),
+    exit: (code: number) => emitter.emit('exit', code),
+  };
 }
 
 const params = { prompt: 'a red circle', seed: 1n };

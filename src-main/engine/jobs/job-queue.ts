@@ -64,7 +64,8 @@ export function createJobQueue(options: {
     if (message.type === 'log') return options.log?.(message.message);
     if (!jobs.has(message.jobId)) return;
     if (message.type === 'started') jobs.set(message.jobId, 'running');
-    if (message.type === 'done' || message.type === 'failed' || message.type === 'cancelled') jobs.delete(message.jobId);
+    if (message.type === 'done' || message.type === 'failed' || message.type === 'cancelled')
+      jobs.delete(message.jobId);
     options.onEvent(message);
   }
 

@@ -1,0 +1,68 @@
+// UNet graph: (noisy latents, timestep, text embeddings) → the model's prediction (ε, v or x₀, per the scheduler config).
+import { openSession, type GraphSession, type PlainTensor, type SessionSettings } from '../onnx-session';
+import { float32Of, float32ToHalfBits, floatTensor, type FloatType } from '../tensor-convert';
+import { checkInputs, floatTypes, pickOutput } from './graph-contract';
+
+export interface UNet {
+  readonly session: GraphSession;
+  /** Width of `timestep_cond` when the UNet is guidance-distilled (LCM); null otherwise. */
+  readonly timestepCondSize: number | null;
+  /** Latent [height, width] when the export fixed them (the model then makes only that image size); else null. */
+  readonly fixedLatentSize: [number, number] | null;
+  predict(input: {
+    sample: Float32Array;
+    dims: readonly number[];
+    timestep: number;
+    context: Float32Array;
+    contextDims: readonly number[];
+    timestepCond?: Float32Array;
+  }): Promise<Float32Array>;
+}
+
+export async function openUNet(file: string, settings: SessionSettings): Promise<UNet> {
+  const session = await openSession(file, settings);
+  const inputs = checkInputs(session, {
+    sample: { types: floatTypes },
+    timestep: { types: ['float32', 'float16', 'int64', 'int32'] },
+    encoder_hidden_states: { types: floatTypes },
+    timestep_cond: { types: floatTypes, optional: true },
+  });
+  const output = pickOutput(session, ['out_sample']);
+  const float = (name: string) => inputs[name].type as FloatType;
+  const t = inputs.timestep;
+  // Exporters declare the timestep as [batch] (diffusers), [1] or a scalar; a fixed 1 or rank 0 gets one value.
+  const timestepDims = (batch: number) => (t.shape.length === 0 ? [] : t.shape[0] === 1 ? [1] : [batch]);
+  const condShape = inputs.timestep_cond?.shape;
+  const timestepCondSize = condShape && typeof condShape[1] === 'number' ? condShape[1] : condShape ? 256 : null;
+  const [, , h, w] = inputs.sample.shape;
+  const fixedLatentSize: [number, number] | null = typeof h === 'number' && typeof w === 'number' ? [h, w] : null;
+
+  function timestepTensor(value: number, batch: number): PlainTensor {
+    const dims = timestepDims(batch);
+    const count = dims.length === 0 ? 1 : dims[0];
+    if (t.type === 'int64')
+      return { type: 'int64', data: new BigInt64Array(count).fill(BigInt(Math.trunc(value))), dims };
+    if (t.type === 'int32') return { type: 'int32', data: new Int32Array(count).fill(Math.trunc(value)), dims };
+    if (t.type === 'float16')
+      return { type: 'float16', data: new Uint16Array(count).fill(float32ToHalfBits(value)), dims };
+    return { type: 'float32', data: new Float32Array(count).fill(value), dims };
+  }
+
+  return {
+    session,
+    timestepCondSize,
+    fixedLatentSize,
+    async predict({ sample, dims, timestep, context, contextDims, timestepCond }) {
+      const feeds: Record<string, PlainTensor> = {
+        sample: floatTensor(sample, dims, float('sample')),
+        timestep: timestepTensor(timestep, dims[0]),
+        encoder_hidden_states: floatTensor(context, contextDims, float('encoder_hidden_states')),
+      };
+      if (inputs.timestep_cond) {
+        const cond = timestepCond ?? new Float32Array(dims[0] * (timestepCondSize ?? 0));
+        feeds.timestep_cond = floatTensor(cond, [dims[0], cond.length / dims[0]], float('timestep_cond'));
+      }
+      return float32Of((await session.run(feeds))[output], file);
+    },
+  };
+}

@@ -1,0 +1,100 @@
+// The engine's plain-data surface: what a job asks for, what it reports while running, and what it returns.
+import type { SchedulerId } from './schedulers/scheduler';
+
+/** An init image for img2img: 8-bit RGB or RGBA rows, top to bottom (alpha is dropped, as PIL's convert('RGB')). */
+export interface InitImage {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+export interface GenerateParams {
+  prompt: string;
+  negative?: string;
+  /** 0 … 2⁶⁴ − 1; torch's generator uses the low 32 bits. */
+  seed: bigint;
+  /** Default 20 (lcm: 4). */
+  steps?: number;
+  /** Classifier-free guidance applies when > 1. Default 7.5 (lcm: 1). */
+  guidance?: number;
+  /** Default: the model's scheduler_config.json class. */
+  scheduler?: SchedulerId;
+  /** Multiples of 8; default the model's native size. */
+  width?: number;
+  height?: number;
+  /** Images from one noise draw of shape [batch, …]. Default 1. */
+  batch?: number;
+  initImage?: InitImage;
+  /** img2img only, 0 < strength ≤ 1. Default 0.75. */
+  strength?: number;
+}
+
+/** Everything needed to reproduce a job's pixels, with every default filled in. */
+export interface ResolvedSettings {
+  prompt: string;
+  negative: string;
+  seed: bigint;
+  steps: number;
+  guidance: number;
+  scheduler: SchedulerId;
+  width: number;
+  height: number;
+  batch: number;
+  /** null for txt2img. */
+  strength: number | null;
+  model: { name: string; hash: string };
+}
+
+export interface PreviewImage {
+  width: number;
+  height: number;
+  rgb: Uint8Array;
+}
+
+export interface StepInfo {
+  /** 1-based UNet evaluations done, of `total`. */
+  step: number;
+  total: number;
+  elapsedMs: number;
+  etaMs: number;
+  /** Present every `previewEvery` steps: the latents (all batch items) and a cheap RGB preview of the first. */
+  latents?: { data: Float32Array; dims: number[] };
+  preview?: PreviewImage;
+}
+
+export interface Timings {
+  totalMs: number;
+  /** Creating ONNX Runtime sessions (0 when the model's sessions were cached). */
+  loadMs: number;
+  textEncodeMs: number;
+  /** img2img: preprocessing and VAE encoding of the init image. */
+  imageEncodeMs: number;
+  denoiseMs: number;
+  decodeMs: number;
+  /** Time inside ONNX Runtime's run() for this job, and the rest of the job's time after loading. */
+  ortMs: number;
+  outsideOrtMs: number;
+}
+
+export interface GeneratedImage {
+  rgb: Uint8Array;
+  width: number;
+  height: number;
+  seed: bigint;
+  index: number;
+}
+
+export interface GenerateResult {
+  images: GeneratedImage[];
+  settings: ResolvedSettings;
+  /** The execution provider that ran the UNet. */
+  provider: string;
+  timings: Timings;
+}
+
+export interface GenerateOptions {
+  onStep?: (info: StepInfo) => void;
+  signal?: AbortSignal;
+  /** Attach latents + preview to every n-th step's report (0 or absent: never). */
+  previewEvery?: number;
+}

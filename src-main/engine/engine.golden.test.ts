@@ -1,0 +1,145 @@
+// End to end against diffusers itself: every case in test-fixtures/references/index.json (made by
+// tools/reference/pipeline_references.py with diffusers 0.40.0 + torch), on every fixture model it holds for.
+// Tolerance (engine-semantics.md): each 8-bit channel within 3 levels, ≥ 99 % within 1.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { createEngine } from './engine';
+import type { GenerateParams, StepInfo } from './engine-types';
+import { decodePngRgb } from './png-metadata';
+import type { SchedulerId } from './schedulers/scheduler';
+
+const fixtures = join(import.meta.dirname, 'test-fixtures');
+const references = join(fixtures, 'references');
+
+interface ReferenceCase {
+  id: string;
+  model: string;
+  alsoFor: string[];
+  scheduler: SchedulerId;
+  prompt: string;
+  negative: string;
+  seed: number;
+  steps: number;
+  guidance: number;
+  batch: number;
+  strength: number | null;
+  width: number;
+  height: number;
+  initImage?: string;
+  images: string[];
+  unetTimesteps: number[];
+  latents: { dims: number[]; first16: number[]; sum: number; absSum: number };
+}
+
+const index = JSON.parse(readFileSync(join(references, 'index.json'), 'utf8')) as {
+  cases: ReferenceCase[];
+  tokenizer: { examples: Record<string, Record<string, number[]>> };
+};
+const engine = createEngine({ providers: 'cpu', threads: 1 });
+const measured: string[] = [];
+afterAll(async () => {
+  await engine.dispose();
+  if (process.env.GOLDEN_REPORT) console.log(measured.join('\n'));
+});
+
+/** fp16 weights drift further in latent space; their images still meet the same pixel tolerance. */
+const latentTolerance = (model: string) =>
+  model.endsWith('-fp16') ? { value: 0.1, sum: 2e-3 } : { value: 1e-3, sum: 1e-4 };
+
+// Grouped by model: the engine keeps one model's sessions, so each model loads once.
+const runs = index.cases
+  .flatMap((c) => {
+    const models = [c.model, ...c.alsoFor, ...(c.model === 'tiny-sd' ? ['tiny-sd-fp16'] : [])];
+    return models.map((model) => [`${c.id} on ${model}`, c, model] as const);
+  })
+  .sort((a, b) => (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
+
+describe('images match diffusers', () => {
+  test.each(runs)('%s', async (_name, c, model) => {
+    const params: GenerateParams = {
+      prompt: c.prompt,
+      negative: c.negative,
+      seed: BigInt(c.seed),
+      steps: c.steps,
+      guidance: c.guidance,
+      scheduler: c.scheduler,
+      width: c.width,
+      height: c.height,
+      batch: c.batch,
+    };
+    if (c.initImage) {
+      const init = decodePngRgb(readFileSync(join(references, c.initImage)));
+      params.initImage = { width: init.width, height: init.height, data: init.rgb };
+      params.strength = c.strength ?? undefined;
+    }
+    let last: StepInfo | undefined;
+    // previewEvery past the step count: only the final step carries the latents.
+    const result = await engine.generate(join(fixtures, 'models', model), params, {
+      previewEvery: 1000,
+      onStep: (s) => (last = s),
+    });
+
+    expect(last?.total).toBe(c.unetTimesteps.length);
+    const latents = last!.latents!;
+    expect(latents.dims).toEqual(c.latents.dims);
+    const tol = latentTolerance(model);
+    c.latents.first16.forEach((ref, i) =>
+      expect(Math.abs(latents.data[i] - ref)).toBeLessThanOrEqual(tol.value * Math.max(1, Math.abs(ref))),
+    );
+    const sum = latents.data.reduce((a, b) => a + b, 0);
+    expect(Math.abs(sum - c.latents.sum)).toBeLessThanOrEqual(tol.sum * c.latents.absSum);
+
+    expect(result.images).toHaveLength(c.images.length);
+    const notes: string[] = [];
+    c.images.forEach((file, i) => {
+      const ref = decodePngRgb(readFileSync(join(references, file)));
+      const image = result.images[i];
+      expect([image.width, image.height, image.index]).toEqual([ref.width, ref.height, i]);
+      let max = 0;
+      let over1 = 0;
+      for (let k = 0; k < ref.rgb.length; k++) {
+        const d = Math.abs(image.rgb[k] - ref.rgb[k]);
+        max = Math.max(max, d);
+        if (d > 1) over1++;
+      }
+      expect(max).toBeLessThanOrEqual(3);
+      expect(over1 / ref.rgb.length).toBeLessThanOrEqual(0.01);
+      notes.push(`max ${max}, ${((100 * over1) / ref.rgb.length).toFixed(2)} % > 1`);
+    });
+    measured.push(`${c.id} on ${model}: ${notes.join('; ')}`);
+  });
+});
+
+describe('the fixture models as the engine sees them', () => {
+  test.each([
+    ['tiny-sd', '<|endoftext|>'],
+    ['tiny-sd-v', '!'],
+  ])('%s tokenizes like transformers (pad %s)', async (model, pad) => {
+    for (const [text, ids] of Object.entries(index.tokenizer.examples[pad])) {
+      expect(await engine.tokenize(join(fixtures, 'models', model), text)).toEqual(ids);
+    }
+  });
+
+  test('descriptions', async () => {
+    const describe = (model: string) => engine.describeModel(join(fixtures, 'models', model));
+    expect(await describe('tiny-sd')).toMatchObject({
+      kind: 'sd1',
+      nativeSize: 64,
+      defaultScheduler: 'pndm',
+      predictionType: 'epsilon',
+      padToken: '<|endoftext|>',
+    });
+    expect(await describe('tiny-sd-v')).toMatchObject({
+      kind: 'sd2',
+      nativeSize: 64,
+      defaultScheduler: 'ddim',
+      predictionType: 'v_prediction',
+      padToken: '!',
+    });
+    // Same weights in another container: a different hash, since the files differ.
+    const [plain, external] = await Promise.all([describe('tiny-sd'), describe('tiny-sd-external')]);
+    expect(plain.hash).not.toBe(external.hash);
+    expect(plain.hash).toBe((await describe('tiny-sd')).hash);
+  });
+});

@@ -1,0 +1,166 @@
+// The engine's front door: plain data in, pixels and settings out; owns the ONNX sessions of one model at a time.
+import { availableParallelism } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { openTextEncoder } from './adapters/text-encoder';
+import { openUNet } from './adapters/unet';
+import { openVaeDecoder } from './adapters/vae-decoder';
+import { openVaeEncoder, type VaeEncoder } from './adapters/vae-encoder';
+import { InvalidParamsError, ModelFolderError } from './engine-errors';
+import type { GenerateOptions, GenerateParams, GenerateResult, ResolvedSettings } from './engine-types';
+import { defaultThreadCount, resolveProviders, type ProviderPreference } from './execution-providers';
+import { resolveSettings } from './job-params';
+import { readModelFolder, type ModelDescription } from './model-folder';
+import type { GraphSession, SessionSettings } from './onnx-session';
+import { runPipeline, type PipelineModel } from './pipeline';
+import type { ClipTokenizer } from './tokenizer/clip-tokenizer';
+import { loadTokenizer } from './tokenizer/load-tokenizer';
+
+export interface EngineOptions {
+  providers?: ProviderPreference;
+  /** CPU intra-op threads; default cores − 1. */
+  threads?: number;
+  log?: (message: string) => void;
+}
+
+export interface Engine {
+  generate(modelDir: string, params: GenerateParams, options?: GenerateOptions): Promise<GenerateResult>;
+  describeModel(dir: string): Promise<ModelDescription>;
+  /** The text encoder's 77 input ids for `text`, as the model's tokenizer makes them. */
+  tokenize(modelDir: string, text: string): Promise<number[]>;
+  dispose(): Promise<void>;
+}
+
+interface LoadedModel extends PipelineModel {
+  sessions: () => GraphSession[];
+  release: () => Promise<void>;
+}
+
+export function createEngine(options: EngineOptions = {}): Engine {
+  const log = options.log ?? (() => {});
+  const settings: SessionSettings = {
+    providers: resolveProviders(options.providers ?? 'auto', process.platform, undefined, log),
+    threads: options.threads ?? defaultThreadCount(availableParallelism()),
+    log,
+  };
+  let loaded: { dir: string; model: Promise<LoadedModel> } | null = null;
+  // Jobs run one at a time: sessions are not safe to share between concurrent runs, and memory is the limit anyway.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(task: () => Promise<T>): Promise<T> => {
+    const result = queue.then(task);
+    queue = result.catch(() => {});
+    return result;
+  };
+
+  async function unload(): Promise<void> {
+    const previous = loaded;
+    loaded = null;
+    if (previous) await (await previous.model.catch(() => null))?.release();
+  }
+
+  async function load(description: ModelDescription): Promise<LoadedModel> {
+    if (loaded?.dir === description.dir) return loaded.model;
+    // A model's sessions take GiBs: the previous model's go before the next one's arrive.
+    await unload();
+    const model = openModel(description, settings);
+    loaded = { dir: description.dir, model };
+    model.catch(() => {
+      if (loaded?.model === model) loaded = null;
+    });
+    return model;
+  }
+
+  return {
+    generate: (modelDir, params, generateOptions = {}) =>
+      serial(async () => {
+        const started = performance.now();
+        const description = (await cachedModel(modelDir))?.description ?? (await readModelFolder(modelDir));
+        const resolved = resolveSettings(params, description);
+        const model = await load(description);
+        checkFixedSize(model, resolved);
+        if (params.initImage) await model.vaeEncoder();
+        const loadMs = performance.now() - started;
+        const ortBefore = sumRunMs(model.sessions());
+        const output = await runPipeline(model, resolved, params.initImage, generateOptions);
+        const totalMs = performance.now() - started;
+        const ortMs = sumRunMs(model.sessions()) - ortBefore;
+        return {
+          images: output.images,
+          settings: resolved,
+          provider: model.unet.session.provider,
+          timings: { totalMs, loadMs, ...output.timings, ortMs, outsideOrtMs: totalMs - loadMs - ortMs },
+        };
+      }),
+    describeModel: (dir) => readModelFolder(dir),
+    async tokenize(modelDir, text) {
+      const tokenizer =
+        (await cachedModel(modelDir))?.tokenizer ?? (await modelTokenizer(await readModelFolder(modelDir)));
+      return Array.from(tokenizer.encode(text));
+    },
+    dispose: () => serial(unload),
+  };
+
+  async function cachedModel(dir: string): Promise<LoadedModel | null> {
+    return loaded && resolve(dir) === loaded.dir ? loaded.model : null;
+  }
+}
+
+/** An export with a fixed latent size makes images of one size only; say so instead of failing inside the graph. */
+function checkFixedSize(model: LoadedModel, settings: ResolvedSettings): void {
+  const fixed = model.unet.fixedLatentSize;
+  const f = model.description.vaeScaleFactor;
+  if (fixed && (fixed[0] * f !== settings.height || fixed[1] * f !== settings.width)) {
+    const field = fixed[1] * f !== settings.width ? 'width' : 'height';
+    throw new InvalidParamsError(field, `this model's UNet only makes ${fixed[1] * f}×${fixed[0] * f} images`);
+  }
+}
+
+async function modelTokenizer(description: ModelDescription): Promise<ClipTokenizer> {
+  const folder = dirname(description.files.tokenizer.vocab);
+  try {
+    return await loadTokenizer(folder);
+  } catch (error) {
+    throw new ModelFolderError(folder, (error as Error).message);
+  }
+}
+
+function sumRunMs(sessions: GraphSession[]): number {
+  return sessions.reduce((sum, s) => sum + s.runMs, 0);
+}
+
+async function openModel(description: ModelDescription, settings: SessionSettings): Promise<LoadedModel> {
+  const { files } = description;
+  const tokenizer: ClipTokenizer = await modelTokenizer(description);
+  const opened: GraphSession[] = [];
+  const track = <T extends { session: GraphSession }>(adapter: T): T => {
+    opened.push(adapter.session);
+    return adapter;
+  };
+  const releaseAll = async () => {
+    for (const session of opened.splice(0)) await session.release();
+  };
+  try {
+    // One after another: parallel creation is no faster on CPU and would raise peak memory.
+    const textEncoder = track(await openTextEncoder(files.textEncoder, settings));
+    const unet = track(await openUNet(files.unet, settings));
+    const vaeDecoder = track(await openVaeDecoder(files.vaeDecoder, settings));
+    let vaeEncoder: Promise<VaeEncoder> | null = null;
+    return {
+      description,
+      tokenizer,
+      textEncoder,
+      unet,
+      vaeDecoder,
+      vaeEncoder: () => {
+        if (!files.vaeEncoder) throw new Error(`${description.name} has no VAE encoder`);
+        vaeEncoder ??= openVaeEncoder(files.vaeEncoder, settings).then(track);
+        return vaeEncoder;
+      },
+      sessions: () => [...opened],
+      release: releaseAll,
+    };
+  } catch (error) {
+    // A model that fails half-way must not keep the sessions it already opened.
+    await releaseAll();
+    throw error;
+  }
+}

@@ -1,0 +1,59 @@
+// Step 3 of the pipeline: the latents sampling starts from, with the generator's draws in diffusers' order.
+import type { VaeEncoder } from './adapters/vae-encoder';
+import type { InitImage } from './engine-types';
+import { imageToTensor } from './image-tensor';
+import type { NoiseSource, Scheduler } from './schedulers/scheduler';
+
+const f32 = Math.fround;
+
+/** txt2img: `randn([batch, C, h, w]) · init_noise_sigma`, one draw for the whole batch. */
+export function noiseLatents(generator: NoiseSource, size: number, initNoiseSigma: number): Float32Array {
+  const noise = generator.randn(size);
+  const sigma = f32(initNoiseSigma);
+  for (let i = 0; i < size; i++) noise[i] = f32(noise[i] * sigma);
+  return noise;
+}
+
+export interface ImageLatentsInput {
+  encoder: VaeEncoder;
+  image: InitImage;
+  generator: NoiseSource;
+  scheduler: Scheduler;
+  firstTimestep: number;
+  batch: number;
+  scalingFactor: number;
+}
+
+/**
+ * img2img (StableDiffusionImg2ImgPipeline.prepare_latents): encode the image once, sample the posterior with the
+ * generator's first draw when the encoder gives its parameters, scale, repeat for the batch, then
+ * `add_noise(latents, randn(shape of latents), first kept timestep)`.
+ */
+export async function imageLatents(input: ImageLatentsInput): Promise<Float32Array> {
+  const { encoder, image, generator, scheduler, firstTimestep, batch, scalingFactor } = input;
+  const encoded = await encoder.encode(imageToTensor(image), [1, 3, image.height, image.width]);
+  let latent: Float32Array;
+  if (encoded.kind === 'sample') {
+    latent = encoded.data;
+  } else {
+    // latent_parameters = mean ‖ logvar on the channel axis: DiagonalGaussianDistribution.sample(generator).
+    const half = encoded.data.length / 2;
+    const mean = encoded.data.subarray(0, half);
+    const logvar = encoded.data.subarray(half);
+    const epsilon = generator.randn(half);
+    latent = new Float32Array(half);
+    for (let i = 0; i < half; i++) {
+      const clamped = Math.min(20, Math.max(-30, logvar[i]));
+      const std = f32(Math.exp(f32(0.5 * clamped)));
+      latent[i] = f32(mean[i] + f32(std * epsilon[i]));
+    }
+  }
+  const scale = f32(scalingFactor);
+  const one = latent.length;
+  const latents = new Float32Array(one * batch);
+  for (let i = 0; i < one; i++) latents[i] = f32(latent[i] * scale);
+  // diffusers repeats the init latents when batch_size is a multiple of the number of images (here one).
+  for (let b = 1; b < batch; b++) latents.copyWithin(b * one, 0, one);
+  const noise = generator.randn(latents.length);
+  return scheduler.addNoise(latents, noise, firstTimestep);
+}

@@ -1,0 +1,125 @@
+// The one place that creates and runs ONNX Runtime sessions: provider fallback, error wrapping, time accounting.
+import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { ModelFolderError } from './engine-errors';
+import type { ProviderId } from './execution-providers';
+
+/** Plain tensors crossing the boundary; float16 travels as raw binary16 bit patterns (see tensor-convert.ts). */
+export type PlainTensor =
+  | { type: 'float32'; data: Float32Array; dims: readonly number[] }
+  | { type: 'float16'; data: Uint16Array; dims: readonly number[] }
+  | { type: 'int32'; data: Int32Array; dims: readonly number[] }
+  | { type: 'int64'; data: BigInt64Array; dims: readonly number[] };
+
+export interface ValueSpec {
+  name: string;
+  /** ONNX element type as ONNX Runtime names it ('float32', 'float16', 'int64', …); 'non-tensor' otherwise. */
+  type: string;
+  /** Fixed sizes as numbers, symbolic (dynamic) ones as their names. */
+  shape: ReadonlyArray<number | string>;
+}
+
+export interface GraphSession {
+  readonly file: string;
+  readonly provider: ProviderId;
+  readonly inputs: readonly ValueSpec[];
+  readonly outputs: readonly ValueSpec[];
+  /** Milliseconds spent inside ONNX Runtime's run() over this session's life. */
+  readonly runMs: number;
+  run(feeds: Record<string, PlainTensor>): Promise<Record<string, PlainTensor>>;
+  release(): Promise<void>;
+}
+
+export interface SessionSettings {
+  providers: readonly ProviderId[];
+  threads: number;
+  log: (message: string) => void;
+}
+
+function specs(metadata: readonly InferenceSession.ValueMetadata[]): ValueSpec[] {
+  return metadata.map((m) =>
+    m.isTensor ? { name: m.name, type: m.type, shape: m.shape } : { name: m.name, type: 'non-tensor', shape: [] },
+  );
+}
+
+function toOrt(value: PlainTensor): Tensor {
+  // onnxruntime-common accepts a Uint16Array for 'float16' whether or not the runtime has Float16Array.
+  return new Tensor(value.type, value.data, value.dims);
+}
+
+function fromOrt(name: string, file: string, tensor: Tensor): PlainTensor {
+  const dims = [...tensor.dims];
+  const data = tensor.data as ArrayBufferView & { length: number };
+  switch (tensor.type) {
+    case 'float32':
+      return { type: 'float32', data: data as Float32Array, dims };
+    case 'float16':
+      // A Float16Array (newer runtimes) or Uint16Array: either way, reinterpret the same bytes as bit patterns.
+      return { type: 'float16', data: new Uint16Array(data.buffer, data.byteOffset, data.length), dims };
+    case 'int32':
+      return { type: 'int32', data: data as Int32Array, dims };
+    case 'int64':
+      return { type: 'int64', data: data as BigInt64Array, dims };
+    default:
+      throw new ModelFolderError(file, `output ${name} has unsupported element type ${tensor.type}`);
+  }
+}
+
+function describe(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0].trim();
+}
+
+/**
+ * Opens `file` with the first provider that initialises; a provider that fails is logged and skipped. When even CPU
+ * fails, the model file itself is at fault (truncated, not ONNX, missing external data), and the error says so.
+ */
+export async function openSession(file: string, settings: SessionSettings): Promise<GraphSession> {
+  let lastError: unknown = null;
+  for (const provider of settings.providers) {
+    try {
+      const session = await InferenceSession.create(file, {
+        executionProviders: [provider],
+        intraOpNumThreads: settings.threads,
+        graphOptimizationLevel: 'all',
+      });
+      return wrap(file, provider, session);
+    } catch (error) {
+      lastError = error;
+      if (provider !== 'cpu')
+        settings.log(`${file}: execution provider ${provider} failed to start (${describe(error)}); trying the next`);
+    }
+  }
+  throw new ModelFolderError(file, `cannot load the ONNX model (${describe(lastError)})`);
+}
+
+function wrap(file: string, provider: ProviderId, session: InferenceSession): GraphSession {
+  let runMs = 0;
+  return {
+    file,
+    provider,
+    inputs: specs(session.inputMetadata),
+    outputs: specs(session.outputMetadata),
+    get runMs() {
+      return runMs;
+    },
+    async run(feeds) {
+      const ortFeeds: Record<string, Tensor> = {};
+      for (const [name, value] of Object.entries(feeds)) ortFeeds[name] = toOrt(value);
+      const started = performance.now();
+      let results: InferenceSession.ReturnType;
+      try {
+        results = await session.run(ortFeeds);
+      } catch (error) {
+        throw new ModelFolderError(file, `inference failed (${describe(error)})`);
+      } finally {
+        runMs += performance.now() - started;
+      }
+      const out: Record<string, PlainTensor> = {};
+      for (const [name, value] of Object.entries(results)) out[name] = fromOrt(name, file, value as Tensor);
+      return out;
+    },
+    async release() {
+      await session.release();
+    },
+  };
+}

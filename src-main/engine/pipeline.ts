@@ -1,0 +1,167 @@
+// Stable Diffusion sampling (Rombach et al. 2022) in diffusers' order of operations:
+// 1 encode text → 2 timesteps → 3 initial latents → 4 sample → 5 decode.
+import type { TextEncoder } from './adapters/text-encoder';
+import type { UNet } from './adapters/unet';
+import type { VaeDecoder } from './adapters/vae-decoder';
+import type { VaeEncoder } from './adapters/vae-encoder';
+import { createDenoiser, usesGuidance } from './denoiser';
+import { GenerationAbortedError, ModelFolderError } from './engine-errors';
+import type { GeneratedImage, GenerateOptions, InitImage, ResolvedSettings } from './engine-types';
+import { tensorToRgb } from './image-tensor';
+import { imageLatents, noiseLatents } from './initial-latents';
+import type { ModelDescription } from './model-folder';
+import { latentPreview } from './preview';
+import { createScheduler } from './schedulers';
+import type { ClipTokenizer } from './tokenizer/clip-tokenizer';
+import { TorchGenerator } from './rng/torch-generator';
+
+export interface PipelineModel {
+  description: ModelDescription;
+  tokenizer: ClipTokenizer;
+  textEncoder: TextEncoder;
+  unet: UNet;
+  vaeDecoder: VaeDecoder;
+  /** Opened on first use: txt2img never needs it. */
+  vaeEncoder: () => Promise<VaeEncoder>;
+}
+
+export interface PipelineOutput {
+  images: GeneratedImage[];
+  timings: { textEncodeMs: number; imageEncodeMs: number; denoiseMs: number; decodeMs: number };
+}
+
+export async function runPipeline(
+  model: PipelineModel,
+  settings: ResolvedSettings,
+  initImage: InitImage | undefined,
+  { onStep, signal, previewEvery = 0 }: GenerateOptions = {},
+): Promise<PipelineOutput> {
+  const { description } = model;
+  const { batch, steps } = settings;
+  const stopIfCancelled = (stepsDone: number) => {
+    if (signal?.aborted) throw new GenerationAbortedError(stepsDone);
+  };
+  stopIfCancelled(0);
+  // One generator per job: every random draw below comes from it, in diffusers' order (engine-semantics.md).
+  const generator = new TorchGenerator(settings.seed);
+  const clock = stopwatch();
+
+  // 1. Encode text: [negative × batch, prompt × batch] with guidance, [prompt × batch] without.
+  const guided = usesGuidance(settings.guidance, model.unet);
+  const texts = guided ? [settings.negative, settings.prompt] : [settings.prompt];
+  const context = await encodeTexts(model, texts, batch);
+  const textEncodeMs = clock.lap();
+
+  // 2. Timesteps; img2img keeps the last floor(steps·strength) of them (diffusers' get_timesteps).
+  const scheduler = schedulerFor(settings.scheduler, description);
+  scheduler.setTimesteps(steps);
+  let timesteps = scheduler.timesteps;
+  if (settings.strength !== null) {
+    const init = Math.min(Math.floor(steps * settings.strength), steps);
+    const begin = Math.max(steps - init, 0) * scheduler.order;
+    timesteps = timesteps.slice(begin);
+    scheduler.setBeginIndex?.(begin);
+  }
+
+  // 3. Initial latents [batch, C, H/f, W/f].
+  const f = description.vaeScaleFactor;
+  const latentDims = [batch, description.latentChannels, settings.height / f, settings.width / f];
+  const size = latentDims.reduce((a, b) => a * b, 1);
+  let latents = initImage
+    ? await imageLatents({
+        encoder: await model.vaeEncoder(),
+        image: initImage,
+        generator,
+        scheduler,
+        firstTimestep: timesteps[0],
+        batch,
+        scalingFactor: description.vaeScalingFactor,
+      })
+    : noiseLatents(generator, size, scheduler.initNoiseSigma);
+  const imageEncodeMs = clock.lap();
+
+  // 4. Sample: one (guided) model evaluation and one scheduler step per timestep.
+  const denoise = createDenoiser({
+    unet: model.unet,
+    context: context.data,
+    contextDims: context.dims,
+    guidance: settings.guidance,
+    batch,
+    latentDims,
+  });
+  const total = timesteps.length;
+  for (let i = 0; i < total; i++) {
+    stopIfCancelled(i);
+    const t = timesteps[i];
+    const prediction = await denoise(scheduler.scaleModelInput(latents, t), t);
+    latents = scheduler.step(prediction, t, latents, generator);
+    if (onStep) {
+      const elapsedMs = clock.peek();
+      const step = i + 1;
+      const withPreview = previewEvery > 0 && (step % previewEvery === 0 || step === total);
+      onStep({
+        step,
+        total,
+        elapsedMs,
+        etaMs: (elapsedMs / step) * (total - step),
+        ...(withPreview
+          ? { latents: { data: latents.slice(), dims: [...latentDims] }, preview: latentPreview(latents, latentDims) }
+          : {}),
+      });
+    }
+  }
+  const denoiseMs = clock.lap();
+
+  // 5. Decode each image: latents / scaling_factor → VAE → clamp(x/2 + 0.5) → round(x·255).
+  stopIfCancelled(total);
+  const images: GeneratedImage[] = [];
+  const one = size / batch;
+  const scaling = Math.fround(description.vaeScalingFactor);
+  for (let b = 0; b < batch; b++) {
+    const scaled = new Float32Array(one);
+    for (let i = 0; i < one; i++) scaled[i] = Math.fround(latents[b * one + i] / scaling);
+    const decoded = await model.vaeDecoder.decode(scaled, [1, ...latentDims.slice(1)]);
+    const [, , height, width] = decoded.dims;
+    images.push({ rgb: tensorToRgb(decoded.data, 0, width, height), width, height, seed: settings.seed, index: b });
+  }
+  return { images, timings: { textEncodeMs, imageEncodeMs, denoiseMs, decodeMs: clock.lap() } };
+}
+
+/** The scheduler from the model's config; a config value it rejects is the model folder's problem. */
+function schedulerFor(id: ResolvedSettings['scheduler'], description: ModelDescription) {
+  try {
+    return createScheduler(id, description.schedulerConfig);
+  } catch (error) {
+    throw new ModelFolderError(description.files.schedulerConfig, (error as Error).message);
+  }
+}
+
+/** Each distinct text is encoded once (batch 1, as diffusers does) and its embedding repeated per image. */
+async function encodeTexts(model: PipelineModel, texts: string[], batch: number) {
+  const rows: Float32Array[] = [];
+  let rowDims: number[] = [];
+  for (const text of texts) {
+    const { data, dims } = await model.textEncoder.encode(model.tokenizer.encode(text));
+    rows.push(data);
+    rowDims = dims.slice(1);
+  }
+  const rowSize = rows[0].length;
+  const data = new Float32Array(rowSize * texts.length * batch);
+  rows.forEach((row, r) => {
+    for (let b = 0; b < batch; b++) data.set(row, (r * batch + b) * rowSize);
+  });
+  return { data, dims: [texts.length * batch, ...rowDims] };
+}
+
+function stopwatch() {
+  let mark = performance.now();
+  return {
+    peek: () => performance.now() - mark,
+    lap: () => {
+      const now = performance.now();
+      const ms = now - mark;
+      mark = now;
+      return ms;
+    },
+  };
+}

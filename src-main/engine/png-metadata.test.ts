@@ -1,0 +1,107 @@
+import { deflateSync } from 'node:zlib';
+import { decode, encode } from 'fast-png';
+import { describe, expect, test } from 'vitest';
+import type { ResolvedSettings } from './engine-types';
+import { insertAfterHeader } from './png-chunks';
+import { a1111Parameters, decodePngRgb, encodePngWithMetadata, readPngMetadata } from './png-metadata';
+
+const settings: ResolvedSettings = {
+  prompt: 'a red fox, watercolor',
+  negative: 'blurry',
+  seed: 18446744073709551615n,
+  steps: 20,
+  guidance: 7.5,
+  scheduler: 'euler-a',
+  width: 64,
+  height: 48,
+  batch: 1,
+  strength: null,
+  model: { name: 'tiny-sd', hash: '0123456789' },
+};
+
+const rgb = Uint8Array.from({ length: 64 * 48 * 3 }, (_, i) => (i * 7) % 256);
+
+describe('A1111 parameters', () => {
+  test('txt2img', () => {
+    expect(a1111Parameters(settings)).toBe(
+      'a red fox, watercolor\nNegative prompt: blurry\n' +
+        'Steps: 20, Sampler: Euler a, CFG scale: 7.5, Seed: 18446744073709551615, Size: 64x48, Model hash: 0123456789, Model: tiny-sd',
+    );
+  });
+
+  test('img2img, batch, no negative, a model name that needs quoting', () => {
+    const text = a1111Parameters(
+      {
+        ...settings,
+        negative: '',
+        guidance: 7,
+        strength: 0.6,
+        batch: 2,
+        scheduler: 'dpmpp-2m-karras',
+        model: { name: 'v1,5: x', hash: 'ab' },
+      },
+      1,
+    );
+    expect(text).toBe(
+      'a red fox, watercolor\nSteps: 20, Sampler: DPM++ 2M Karras, CFG scale: 7.0, Seed: 18446744073709551615, Size: 64x48, ' +
+        'Model hash: ab, Model: "v1,5: x", Batch size: 2, Batch pos: 1, Denoising strength: 0.6',
+    );
+  });
+});
+
+describe('PNG round trip', () => {
+  test('pixels, parameters and the studio recipe survive, Unicode included', () => {
+    const unicode = { ...settings, prompt: 'ein Fuchs 🦊 im Schnee — 雪' };
+    const png = encodePngWithMetadata({ rgb, width: 64, height: 48 }, unicode, 0);
+    const meta = readPngMetadata(png);
+    expect(() => decode(png, { checkCrc: true })).not.toThrow();
+    expect(meta.parameters).toBe(a1111Parameters(unicode));
+    expect(meta.studio).toEqual({ format: 'diffusion-studio/1', ...unicode, seed: '18446744073709551615', index: 0 });
+    const decoded = decodePngRgb(png);
+    expect([decoded.width, decoded.height]).toEqual([64, 48]);
+    expect(decoded.rgb).toEqual(rgb);
+  });
+
+  test('reads zTXt and compressed iTXt written by other tools', () => {
+    const base = encode({ width: 1, height: 1, data: Uint8Array.of(1, 2, 3), channels: 3, depth: 8 });
+    const chunk = (type: string, body: Uint8Array) => {
+      const out = new Uint8Array(12 + body.length);
+      new DataView(out.buffer).setUint32(0, body.length);
+      out.set(new TextEncoder().encode(type), 4);
+      out.set(body, 8);
+      return out; // CRC left zero: readers of text chunks here do not check it
+    };
+    const bytes = (...parts: Array<string | number[] | Uint8Array>) =>
+      Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...new TextEncoder().encode(p)] : [...p])));
+    const ztxt = chunk('zTXt', bytes('parameters', [0, 0], deflateSync(Buffer.from('from A1111'))));
+    const itxt = chunk('iTXt', bytes('prompt', [0, 1, 0], 'en', [0, 0], deflateSync(Buffer.from('{"ü":1}'))));
+    const meta = readPngMetadata(insertAfterHeader(base, [ztxt, itxt]));
+    expect(meta.parameters).toBe('from A1111');
+    expect(meta.text.prompt).toBe('{"ü":1}');
+    expect(meta.studio).toBeNull();
+  });
+});
+
+describe('init images', () => {
+  test('RGBA drops alpha; grey spreads to RGB; 16-bit keeps the high byte', () => {
+    const rgba = encode({
+      width: 2,
+      height: 1,
+      data: Uint8Array.of(10, 20, 30, 0, 40, 50, 60, 255),
+      channels: 4,
+      depth: 8,
+    });
+    expect(Array.from(decodePngRgb(rgba).rgb)).toEqual([10, 20, 30, 40, 50, 60]);
+    const grey = encode({ width: 2, height: 1, data: Uint8Array.of(7, 200), channels: 1, depth: 8 });
+    expect(Array.from(decodePngRgb(grey).rgb)).toEqual([7, 7, 7, 200, 200, 200]);
+    const deep = encode({ width: 1, height: 1, data: Uint16Array.of(0x1234, 0xff00, 0x00ff), channels: 3, depth: 16 });
+    expect(Array.from(decodePngRgb(deep).rgb)).toEqual([0x12, 0xff, 0x00]);
+  });
+
+  test('non-PNG and damaged files are refused clearly', () => {
+    expect(() => decodePngRgb(new TextEncoder().encode('GIF89a....'))).toThrow(/not a PNG file/);
+    const png = encodePngWithMetadata({ rgb, width: 64, height: 48 }, settings);
+    expect(() => decodePngRgb(png.subarray(0, 200))).toThrow(/damaged PNG/);
+    expect(() => readPngMetadata(Uint8Array.of(1, 2, 3))).toThrow(/not a PNG/);
+  });
+});
