@@ -10,6 +10,9 @@ import { createInlineWorker } from './engine/jobs/inline-worker';
 import { createJobQueue, type JobQueue, type WorkerLike } from './engine/jobs/job-queue';
 import type { WorkerInit } from './engine/jobs/worker-protocol';
 import { createEventHub, type EventHub } from './event-hub';
+import { openStudioDb } from './gallery/database';
+import { createGallery, type Gallery } from './gallery/gallery';
+import { galleryHandlers } from './gallery/handlers';
 import { createGenerationService } from './generation/generation-service';
 import { createModelLibrary, type ModelLibrary } from './models/model-library';
 import type { Handlers } from './shared/contract';
@@ -32,6 +35,7 @@ export interface Studio {
   readonly handlers: Handlers;
   readonly events: EventHub;
   readonly models: ModelLibrary;
+  readonly gallery: Gallery;
   close(): Promise<void>;
 }
 
@@ -58,7 +62,25 @@ export function createStudio(options: StudioOptions): Studio {
   let queue: JobQueue | null = null;
   const jobs = (): JobQueue => (queue ??= createJobQueue({ spawn, onEvent: (e) => generation.handleJobEvent(e), log }));
   const inspector = createEngine({ providers: 'cpu', log });
-  const generation = createGenerationService({ dataDir, models, queue: jobs, inspector, events, log });
+  const db = openStudioDb(dataDir, { log });
+  const gallery = createGallery({ db, dataDir, events, log, generate: (request) => generation.run(request) });
+  const generation = createGenerationService({
+    dataDir,
+    models,
+    queue: jobs,
+    inspector,
+    events,
+    save: gallery.save,
+    log,
+  });
+  // The startup check runs after the studio is up: opening and the first page do not wait for it.
+  const reconciled = gallery.reconcile().then(
+    (r) =>
+      log(
+        `gallery check: ${r.indexed.length} indexed, ${r.missing.length} missing, ${r.tempFilesRemoved} temp files removed`,
+      ),
+    (error: unknown) => log(`gallery check failed: ${String(error)}`),
+  );
 
   const handlers: Handlers = {
     'system.info': () => systemInfo(),
@@ -66,6 +88,7 @@ export function createStudio(options: StudioOptions): Studio {
     'models.describe': ({ model }) => generation.describe(model),
     'generate.submit': (request) => generation.submit(request),
     'generate.cancel': ({ jobId }) => generation.cancel(jobId),
+    ...galleryHandlers(gallery, (request) => generation.submit(request)),
   };
 
   return {
@@ -73,9 +96,13 @@ export function createStudio(options: StudioOptions): Studio {
     handlers,
     events,
     models,
+    gallery,
     async close() {
       await queue?.close();
       await inspector.dispose();
+      await reconciled;
+      db.pragma('optimize');
+      db.close();
     },
   };
 }

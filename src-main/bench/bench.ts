@@ -1,11 +1,37 @@
 // `npm run bench`: measured numbers for the hot paths, printed as tables.
 import { measureModel, runEngineBench } from './engine-bench';
+import { runGalleryBench } from './gallery-bench';
 
 const args = process.argv.slice(2);
 if (args[0] === '--measure') {
   const row = await measureModel(args[1], Number(args[2]), Number(args[3]));
   process.stdout.write(JSON.stringify(row));
 } else {
+  printGalleryBench();
+  if (args[0] !== 'gallery') printEngineBench();
+}
+
+function printGalleryBench(): void {
+  const count = Number(process.env.BENCH_GALLERY_ROWS ?? 100_000);
+  const { seedMs, rows } = runGalleryBench(count);
+  console.log(
+    `Gallery: ${count.toLocaleString('en')} generations (seeded in ${(seedMs / 1000).toFixed(1)} s, one transaction)\n`,
+  );
+  printTable(
+    ['operation', 'runs', 'p50 ms', 'p95 ms', 'target (p50)', ''],
+    rows.map((r) => [
+      r.operation,
+      String(r.runs),
+      r.p50.toFixed(2),
+      r.p95.toFixed(2),
+      r.targetMs === null ? '' : `≤ ${r.targetMs} ms`,
+      r.targetMs === null ? '' : r.p50 <= r.targetMs ? 'ok' : 'MISSED',
+    ]),
+  );
+  console.log('');
+}
+
+function printEngineBench(): void {
   const steps = 20;
   const runs = process.env.BENCH_RUNS ? Number(process.env.BENCH_RUNS) : undefined;
   console.log(

@@ -68,7 +68,8 @@ export function floatOption(
 ): number | undefined {
   if (raw === undefined) return undefined;
   const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`option --${name} must be a number, got '${raw}'`);
+  if (raw.trim() === '' || !Number.isFinite(value))
+    throw new UsageError(`option --${name} must be a number, got '${raw}'`);
   if (value < min || value > max || (exclusiveMin && value === min)) {
     throw new UsageError(`option --${name} must be ${exclusiveMin ? 'above' : 'at least'} ${min} and at most ${max}`);
   }

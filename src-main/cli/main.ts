@@ -1,6 +1,7 @@
 // `studio <command>`: a thin front on the studio's services (see the command-line contract in the README).
 import { formatHelp, UsageError, type CommandSpec, type OptionSpec } from './args';
 import { processIo, type CliIo } from './io';
+import { gallerySpec, runGallery } from './commands/gallery';
 import { generateSpec, runGenerate } from './commands/generate';
 import { runServe, serveSpec } from './commands/serve';
 import { runTokenize, tokenizeSpec } from './commands/tokenize';
@@ -15,6 +16,7 @@ const commands: Record<string, Command> = {
   generate: { spec: generateSpec, run: runGenerate },
   tokenize: { spec: tokenizeSpec, run: runTokenize },
   serve: { spec: serveSpec, run: runServe },
+  gallery: { spec: gallerySpec, run: runGallery },
 };
 
 function topLevelHelp(): string {

@@ -1,15 +1,15 @@
 // Generation as the app sees it: resolve the model, check the request, queue the job on the engine worker, and when
-// it finishes write each image (PNG with its settings embedded) before telling the views.
+// it finishes hand the images to the gallery (files + rows, one operation) before telling the views their ids.
 import { randomBytes, randomInt } from 'node:crypto';
-import path from 'node:path';
 import type { EventHub } from '../event-hub';
 import type { ModelLibrary, ModelLocation } from '../models/model-library';
-import type { GenerateParams } from '../engine/engine-types';
+import type { GenerateParams, GenerateResult, InitImage } from '../engine/engine-types';
 import type { Engine } from '../engine/engine';
 import type { JobEvent, JobQueue } from '../engine/jobs/job-queue';
-import { decodePngRgb, encodePngWithMetadata } from '../engine/png-metadata';
+import { decodePngRgb } from '../engine/png-metadata';
 import { ModelFolderError } from '../engine/engine-errors';
-import { writeFileAtomic, newImagePath } from '../gallery/image-files';
+import type { GalleryGenerateRequest } from '../gallery/reproduce';
+import type { SaveJob, SavedImage } from '../gallery/save';
 import type { z } from 'zod';
 import type { generateRequestSchema, JobSettings, ModelInfo } from '../shared/generation';
 import { StudioError } from '../shared/errors';
@@ -23,6 +23,11 @@ export interface GenerationService {
   describe(model: string): Promise<ModelInfo>;
   /** Connect to a queue's events; call once with the queue the studio built. */
   handleJobEvent(event: JobEvent): void;
+  /**
+   * Runs one job through the queue and resolves with its result, for the gallery's reproduce: nothing is saved and
+   * no job events reach the views (the call itself is the answer).
+   */
+  run(request: GalleryGenerateRequest): Promise<GenerateResult>;
 }
 
 export function createGenerationService(deps: {
@@ -32,8 +37,15 @@ export function createGenerationService(deps: {
   /** Reads model folders on the main thread (no sessions are created for this). */
   inspector: Pick<Engine, 'describeModel'>;
   events: EventHub;
+  /** Keeps a finished job's images: the gallery's save. */
+  save: (job: SaveJob) => SavedImage[];
   log: (message: string) => void;
 }): GenerationService {
+  /** What the gallery needs of a job that the engine's result does not carry. */
+  const inputs = new Map<string, { initImage?: InitImage }>();
+  const internal = new Map<string, { resolve: (r: GenerateResult) => void; reject: (e: Error) => void }>();
+  let submittingInternal = false;
+
   function resolveModel(idOrName: string | undefined): ModelLocation {
     const model = idOrName ? deps.models.resolve(idOrName) : deps.models.defaultModel();
     if (!model) {
@@ -42,15 +54,51 @@ export function createGenerationService(deps: {
     return model;
   }
 
-  function saveImages(event: Extract<JobEvent, { type: 'done' }>) {
-    const { result } = event;
-    const created = new Date();
-    return result.images.map((image) => {
-      const media = newImagePath(created, image.seed, image.index, event.jobId.slice(0, 8));
-      const settings = { ...result.settings, seed: image.seed };
-      writeFileAtomic(path.join(deps.dataDir, media), encodePngWithMetadata(image, settings, image.index));
-      return { media, seed: String(image.seed), index: image.index, width: image.width, height: image.height };
-    });
+  function saveImages(event: Extract<JobEvent, { type: 'done' }>, initImage: InitImage | undefined) {
+    const { images, settings, provider, timings } = event.result;
+    const saved = deps.save({ images, settings, provider, timings, initImage });
+    return saved.map((image) => ({
+      id: image.id,
+      media: image.path,
+      seed: String(image.seed),
+      index: image.index,
+      width: image.width,
+      height: image.height,
+    }));
+  }
+
+  /** Internal jobs end here, silently; true when the event was one of theirs. */
+  function settleInternal(event: JobEvent): boolean {
+    if (event.type === 'queued' && submittingInternal) return true;
+    const waiting = internal.get(event.jobId);
+    if (!waiting) return false;
+    if (event.type === 'done') waiting.resolve(event.result);
+    if (event.type === 'failed') waiting.reject(new StudioError(event.error.code, event.error.message));
+    if (event.type === 'cancelled') waiting.reject(new StudioError('generation_failed', 'The job was cancelled'));
+    if (event.type === 'done' || event.type === 'failed' || event.type === 'cancelled') internal.delete(event.jobId);
+    return true;
+  }
+
+  async function describe(idOrName: string): Promise<ModelInfo> {
+    const model = resolveModel(idOrName);
+    try {
+      const d = await deps.inspector.describeModel(model.dir);
+      return {
+        id: model.id,
+        name: model.name,
+        bundled: model.bundled,
+        kind: d.kind,
+        width: d.nativeSize,
+        height: d.nativeSize,
+        defaultScheduler: d.defaultScheduler,
+        predictionType: d.predictionType,
+        img2img: d.files.vaeEncoder !== undefined,
+        hash: d.hash,
+      };
+    } catch (error) {
+      if (error instanceof ModelFolderError) throw new StudioError('model_invalid', error.message);
+      throw error;
+    }
   }
 
   return {
@@ -71,31 +119,36 @@ export function createGenerationService(deps: {
         initImage: request.initImage ? decodeInitImage(request.initImage.pngBase64) : undefined,
       };
       const jobId = deps.queue().submit(model.dir, params, { previewEvery: request.previewEvery });
+      inputs.set(jobId, { initImage: params.initImage });
       return { jobId, seed: String(seed) };
     },
-    cancel: (jobId) => ({ cancelled: deps.queue().cancel(jobId) }),
-    async describe(idOrName) {
-      const model = resolveModel(idOrName);
-      try {
-        const d = await deps.inspector.describeModel(model.dir);
-        return {
-          id: model.id,
-          name: model.name,
-          bundled: model.bundled,
-          kind: d.kind,
-          width: d.nativeSize,
-          height: d.nativeSize,
-          defaultScheduler: d.defaultScheduler,
-          predictionType: d.predictionType,
-          img2img: d.files.vaeEncoder !== undefined,
-          hash: d.hash,
-        };
-      } catch (error) {
-        if (error instanceof ModelFolderError) throw new StudioError('model_invalid', error.message);
-        throw error;
+    async run(request) {
+      const model = deps.models.resolve(request.model.name);
+      if (!model) throw new StudioError('not_found', `Model ${request.model.name} is not installed`);
+      if (request.model.hash !== null) {
+        const { hash } = await describe(model.id);
+        if (hash !== request.model.hash) {
+          throw new StudioError(
+            'not_found',
+            `Model ${request.model.name} is installed with hash ${hash}, not ${request.model.hash}`,
+          );
+        }
       }
+      return new Promise<GenerateResult>((resolve, reject) => {
+        submittingInternal = true;
+        try {
+          internal.set(deps.queue().submit(model.dir, request.params), { resolve, reject });
+        } finally {
+          submittingInternal = false;
+        }
+      });
     },
+    cancel: (jobId) => ({ cancelled: deps.queue().cancel(jobId) }),
+    describe,
     handleJobEvent(event) {
+      if (settleInternal(event)) return;
+      const input = inputs.get(event.jobId);
+      if (event.type === 'done' || event.type === 'failed' || event.type === 'cancelled') inputs.delete(event.jobId);
       switch (event.type) {
         case 'queued':
           return deps.events.emit('job.queued', { jobId: event.jobId, position: event.position });
@@ -119,7 +172,7 @@ export function createGenerationService(deps: {
         case 'done': {
           let images;
           try {
-            images = saveImages(event);
+            images = saveImages(event, input?.initImage);
           } catch (error) {
             deps.log(`saving images of job ${event.jobId} failed: ${String(error)}`);
             return deps.events.emit('job.failed', {

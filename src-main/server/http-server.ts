@@ -36,6 +36,7 @@ const statusFor: Record<ErrorCode, number> = {
   malformed_json: 400,
   unknown_method: 404,
   not_found: 404,
+  conflict: 409,
   model_invalid: 422,
   generation_failed: 500,
   payload_too_large: 413,

@@ -3,6 +3,31 @@
 // CLI all derive from this file.
 import { z } from 'zod';
 import type { ErrorCode } from './errors';
+import {
+  boardCreateSchema,
+  boardRefSchema,
+  boardRenameSchema,
+  galleryImportSchema,
+  galleryInputs,
+  galleryQuerySchema,
+  gallerySearchSchema,
+  galleryUpdateSchema,
+  galleryVarySchema,
+  presetRefSchema,
+  presetSaveSchema,
+  type Board,
+  type ExportResult,
+  type GalleryConcept,
+  type GalleryDetail,
+  type GalleryEvents,
+  type GalleryImageRef,
+  type GalleryPage,
+  type GalleryRecord,
+  type ImportSummary,
+  type Preset,
+  type ReproduceResult,
+  type ReusableSettings,
+} from './gallery';
 import { generateRequestSchema, type JobEvents, type ModelInfo } from './generation';
 import type { ModelSummary, SystemInfo } from './system-types';
 
@@ -34,6 +59,34 @@ export const methods = {
     'model_invalid',
   ]),
   'generate.cancel': method<{ cancelled: boolean }>()(jobRef),
+  'gallery.list': method<GalleryPage>()(galleryQuerySchema, ['invalid_input']),
+  'gallery.search': method<GalleryPage>()(gallerySearchSchema, ['invalid_input']),
+  'gallery.get': method<GalleryDetail>()(galleryInputs.idRef, ['not_found']),
+  'gallery.update': method<GalleryRecord[]>()(galleryUpdateSchema, ['not_found']),
+  'gallery.delete': method<{ trashed: number[] }>()(galleryInputs.idsRef),
+  'gallery.restore': method<{ restored: number[] }>()(galleryInputs.idsRef),
+  'gallery.emptyTrash': method<{ removed: number[] }>()(noInput),
+  /** The record's settings as a generate.submit input (reuse settings). */
+  'gallery.settings': method<ReusableSettings>()(galleryInputs.idRef, ['not_found']),
+  /** Submits the record's settings again with another seed (random when none is given). */
+  'gallery.vary': method<{ jobId: string; seed: string }>()(galleryVarySchema, ['not_found', 'invalid_input']),
+  'gallery.reproduce': method<ReproduceResult>()(galleryInputs.idRef, [
+    'not_found',
+    'invalid_input',
+    'model_invalid',
+    'generation_failed',
+  ]),
+  'gallery.import': method<ImportSummary>()(galleryImportSchema),
+  /** Writes the selection to exports/<time>/ in the data directory. */
+  'gallery.export': method<ExportResult>()(galleryInputs.idsRef, ['not_found']),
+  'presets.list': method<Preset[]>()(noInput),
+  'presets.save': method<Preset>()(presetSaveSchema),
+  'presets.apply': method<{ settings: ReusableSettings; concepts: GalleryConcept[] }>()(presetRefSchema, ['not_found']),
+  'presets.delete': method<{ deleted: boolean }>()(presetRefSchema),
+  'boards.list': method<Board[]>()(noInput),
+  'boards.create': method<Board>()(boardCreateSchema, ['conflict']),
+  'boards.rename': method<Board>()(boardRenameSchema, ['not_found', 'conflict']),
+  'boards.delete': method<{ deleted: boolean }>()(boardRefSchema),
 } as const;
 
 export type Methods = typeof methods;
@@ -48,7 +101,9 @@ export type Handlers = {
 };
 
 /** Events the main process pushes to every open view. */
-export interface Events extends JobEvents {
+export interface Events extends JobEvents, GalleryEvents {
+  /** A finished job's images, saved in the gallery: each carries its gallery id. */
+  'job.done': Omit<JobEvents['job.done'], 'images'> & { images: GalleryImageRef[] };
   'system.notice': { level: 'info' | 'warning' | 'error'; message: string };
 }
 export type EventName = keyof Events;

@@ -7,6 +7,7 @@ export const errorCodes = [
   'unauthorized',
   'forbidden_origin',
   'not_found',
+  'conflict',
   'model_invalid',
   'generation_failed',
   'internal',

@@ -6,16 +6,18 @@ import type { GenerateParams } from '../../engine/engine-types';
 import { providerPreferences, type ProviderPreference } from '../../engine/execution-providers';
 import { decodePngRgb, encodePngWithMetadata } from '../../engine/png-metadata';
 import { writeFileAtomic } from '../../gallery/image-files';
+import type { SavedImage } from '../../gallery/save';
 import { schedulerIds, type SchedulerIdValue } from '../../shared/generation';
 import { floatOption, intOption, parseCommand, UsageError, type CommandSpec } from '../args';
 import { dataDirHelp, dataDirOption, resolveDataDir, type CliIo } from '../io';
 import { resolveModelArg } from '../model-arg';
 import { stepReporter } from '../progress';
+import { withGallery } from './gallery-shared';
 
 export const generateSpec = {
   name: 'generate',
   summary: 'Generate images from a prompt (txt2img) or from an init image (img2img).',
-  usage: 'generate --prompt TEXT [--model DIR] [options] --out FILE.png',
+  usage: 'generate --prompt TEXT [--model DIR] [options] (--out FILE.png | --save)',
   options: {
     model: { type: 'string' },
     prompt: { type: 'string' },
@@ -32,6 +34,7 @@ export const generateSpec = {
     concept: { type: 'string', multiple: true },
     provider: { type: 'string' },
     out: { type: 'string' },
+    save: { type: 'boolean' },
     json: { type: 'boolean' },
     ...dataDirOption,
     help: { type: 'boolean', short: 'h' },
@@ -50,7 +53,8 @@ export const generateSpec = {
     ['--strength F', 'img2img strength, 0 < F ≤ 1 (default 0.75)'],
     ['--concept FILE', 'a textual-inversion embedding (not supported yet)'],
     ['--provider ID', `${providerPreferences.join(', ')} (default auto; unavailable ones fall back to cpu)`],
-    ['--out FILE.png', 'where to write the image (required)'],
+    ['--out FILE.png', 'where to write the image (required unless --save)'],
+    ['--save', 'also record each image in the gallery (--json objects then carry its `id`)'],
     ['--json', 'print one JSON object per image on stdout'],
     dataDirHelp,
     ['-h, --help', 'show this help'],
@@ -62,7 +66,7 @@ const maxSeed = 2n ** 64n - 1n;
 export async function runGenerate(argv: string[], io: CliIo): Promise<number> {
   const { values: v } = parseCommand(generateSpec, argv);
   if (v.prompt === undefined) throw new UsageError('option --prompt is required');
-  if (v.out === undefined) throw new UsageError('option --out is required');
+  if (v.out === undefined && !v.save) throw new UsageError('option --out is required (or --save)');
   if (v.concept?.length) {
     throw new UsageError('option --concept is not supported yet: concept embeddings arrive in a later version');
   }
@@ -101,13 +105,19 @@ export async function runGenerate(argv: string[], io: CliIo): Promise<number> {
   const progress = stepReporter((t) => process.stderr.write(t), process.stderr.isTTY === true, 'generate');
   try {
     const result = await engine.generate(modelDir, params, { onStep: (s) => progress.step(s) });
-    const outputs = outputPaths(v.out, result.images.length);
+    // The gallery keeps its own copy (and the row that points at it); --out writes another where asked.
+    let saved: SavedImage[] = [];
+    if (v.save)
+      saved = await withGallery(dataDir, (gallery) => gallery.save({ ...result, initImage: params.initImage }));
+    const galleryFiles = saved.map((s) => path.join(dataDir, ...s.path.split('/')));
+    const outputs = v.out === undefined ? galleryFiles : outputPaths(v.out, result.images.length);
     result.images.forEach((image, i) => {
       const settings = { ...result.settings, seed: image.seed };
-      writeFileAtomic(outputs[i], encodePngWithMetadata(image, settings, image.index));
+      if (v.out !== undefined) writeFileAtomic(outputs[i], encodePngWithMetadata(image, settings, image.index));
       if (v.json) {
         io.out(
           JSON.stringify({
+            ...(v.save ? { id: saved[i].id } : {}),
             path: outputs[i],
             seed: String(image.seed),
             index: image.index,
@@ -128,7 +138,8 @@ export async function runGenerate(argv: string[], io: CliIo): Promise<number> {
 
 function dimensionOption(name: string, raw: string | undefined): number | undefined {
   const value = intOption(name, raw, 64, 2048);
-  if (value !== undefined && value % 8 !== 0) throw new UsageError(`option --${name} must be a multiple of 8, got ${value}`);
+  if (value !== undefined && value % 8 !== 0)
+    throw new UsageError(`option --${name} must be a multiple of 8, got ${value}`);
   return value;
 }
 
@@ -144,13 +155,14 @@ function readInitImage(file: string) {
   try {
     bytes = readFileSync(file);
   } catch (error) {
-    throw new Error(`${file}: cannot read the init image (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new Error(`${file}: cannot read the init image (${reason})`, { cause: error });
   }
   try {
     const image = decodePngRgb(bytes);
     return { width: image.width, height: image.height, data: image.rgb };
   } catch (error) {
-    throw new Error(`${file}: ${(error as Error).message}`);
+    throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
   }
 }
 

@@ -1,0 +1,139 @@
+// The gallery service: everything the studio makes, kept (PNG files + SQLite index), findable and reproducible.
+// Built by the composition root with its dependencies as arguments: the database, the data directory, where to send
+// events, and how to run a generation (for reproduce).
+import path from 'node:path';
+import { StudioError } from '../shared/errors';
+import type {
+  GalleryDetail,
+  GalleryEvents,
+  GalleryPage,
+  GalleryRecord,
+  GalleryUpdate,
+  ImportSummary,
+  ParsedGalleryQuery,
+  ReproduceResult,
+  ReusableSettings,
+} from '../shared/gallery';
+import { createBoards } from './boards';
+import { createBrowser } from './browse';
+import type { GalleryContext } from './context';
+import type { StudioDb } from './database';
+import { exportRecords, type ExportReport } from './export-records';
+import { folderSources, importSources, type ImportSource } from './import-files';
+import { createPresets } from './presets';
+import { reconcile, type ReconcileOptions, type ReconcileReport } from './reconcile';
+import type { GenerationRow } from './records';
+import { reproduce, reusableSettings, type GalleryGenerate } from './reproduce';
+import { saveJob, type SaveJob, type SavedImage } from './save';
+import { createStore } from './store';
+import { emptyTrash, moveToTrash, restoreFromTrash } from './trash';
+import { updateUserState } from './user-state';
+
+export interface GalleryEmitter {
+  emit<E extends keyof GalleryEvents>(event: E, payload: GalleryEvents[E]): void;
+}
+
+export interface GalleryDeps {
+  db: StudioDb;
+  dataDir: string;
+  events?: GalleryEmitter;
+  /** Needed by reproduce only. */
+  generate?: GalleryGenerate;
+  log?: (message: string) => void;
+}
+
+export type Gallery = ReturnType<typeof createGallery>;
+
+export function createGallery(deps: GalleryDeps) {
+  const store = createStore(deps.db);
+  const ctx: GalleryContext = { db: deps.db, dataDir: path.resolve(deps.dataDir), store, log: deps.log ?? (() => {}) };
+  const browser = createBrowser(deps.db, store);
+  const emit: GalleryEmitter['emit'] = (event, payload) => deps.events?.emit(event, payload);
+  const records = (ids: number[]): GalleryRecord[] => store.records(store.rows(ids));
+  // Large changes (an import, a startup check) reach the views in slices rather than one huge message.
+  const announce = (event: 'gallery.added' | 'gallery.updated', ids: number[]) => {
+    for (let i = 0; i < ids.length; i += 500) emit(event, { records: records(ids.slice(i, i + 500)) });
+  };
+  const added = (ids: number[]) => {
+    announce('gallery.added', ids);
+  };
+
+  async function importAll(sources: ImportSource[]): Promise<ImportSummary> {
+    const summary = await importSources(ctx, sources);
+    added(summary.ids);
+    return summary;
+  }
+
+  function lineage(row: GenerationRow): GalleryDetail {
+    const ancestors: GenerationRow[] = [];
+    const seen = new Set([row.id]);
+    for (let parent = row.parent_id; parent !== null && !seen.has(parent) && ancestors.length < 100;) {
+      const found = store.row(parent);
+      if (!found) break;
+      ancestors.push(found);
+      seen.add(parent);
+      parent = found.parent_id;
+    }
+    const children = deps.db
+      .prepare<[number], GenerationRow>('SELECT * FROM generations WHERE parent_id = ? ORDER BY id LIMIT 100')
+      .all(row.id);
+    return { record: store.records([row])[0], ancestors: store.records(ancestors), children: store.records(children) };
+  }
+
+  return {
+    dataDir: ctx.dataDir,
+    /** Files first, then the job's rows in one transaction; tells the views. */
+    save(job: SaveJob): SavedImage[] {
+      const saved = saveJob(ctx, job);
+      added(saved.map((s) => s.id));
+      return saved;
+    },
+    list: (query: ParsedGalleryQuery): GalleryPage => browser.page(query),
+    get(id: number): GalleryDetail {
+      const row = store.row(id);
+      if (!row) throw new StudioError('not_found', `No record ${id} in the gallery`);
+      return lineage(row);
+    },
+    records,
+    update(update: GalleryUpdate): GalleryRecord[] {
+      const changed = records(updateUserState(ctx, update));
+      emit('gallery.updated', { records: changed });
+      return changed;
+    },
+    delete(ids: number[]): { trashed: number[] } {
+      const trashed = moveToTrash(ctx, ids);
+      if (trashed.length) emit('gallery.removed', { ids: trashed, permanent: false });
+      return { trashed };
+    },
+    restore(ids: number[]): { restored: number[] } {
+      const restored = restoreFromTrash(ctx, ids);
+      added(restored);
+      return { restored };
+    },
+    emptyTrash(): { removed: number[] } {
+      const removed = emptyTrash(ctx);
+      if (removed.length) emit('gallery.removed', { ids: removed, permanent: true });
+      return { removed };
+    },
+    reproduce(id: number): Promise<ReproduceResult> {
+      if (!deps.generate) throw new StudioError('internal', 'This gallery was opened without an engine');
+      return reproduce(ctx, id, deps.generate);
+    },
+    settings: (id: number): ReusableSettings => reusableSettings(ctx, id),
+    import: importAll,
+    importFolder: async (dir: string): Promise<ImportSummary> => importAll(await folderSources(dir)),
+    export: (ids: number[], folder: string): ExportReport => exportRecords(ctx, ids, folder),
+    /** The startup check (see reconcile.ts); tells the views what it found. */
+    async reconcile(options?: ReconcileOptions): Promise<ReconcileReport> {
+      const report = await reconcile(ctx, options);
+      added(report.indexed);
+      const flagged = [...report.missing, ...report.found];
+      announce('gallery.updated', flagged);
+      // Fresh statistics let the planner choose between an index and a scan for each filter.
+      deps.db.pragma('optimize');
+      return report;
+    },
+    boards: createBoards(deps.db),
+    presets: createPresets(deps.db),
+  };
+}

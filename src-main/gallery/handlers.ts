@@ -1,0 +1,46 @@
+// The contract's gallery, preset and board methods, on a gallery service. Generation is a dependency (vary submits a
+// job), so this file knows the contract and the gallery, and the studio only passes the two in.
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { Handlers, MethodName } from '../shared/contract';
+import { generateRequestSchema } from '../shared/generation';
+import type { Gallery } from './gallery';
+
+type GalleryMethod = Extract<MethodName, `gallery.${string}` | `presets.${string}` | `boards.${string}`>;
+type SubmitFn = Handlers['generate.submit'];
+
+export function galleryHandlers(gallery: Gallery, submit: SubmitFn): Pick<Handlers, GalleryMethod> {
+  return {
+    'gallery.list': (query) => gallery.list(query),
+    'gallery.search': (query) => gallery.list(query),
+    'gallery.get': ({ id }) => gallery.get(id),
+    'gallery.update': (update) => gallery.update(update),
+    'gallery.delete': ({ ids }) => gallery.delete(ids),
+    'gallery.restore': ({ ids }) => gallery.restore(ids),
+    'gallery.emptyTrash': () => gallery.emptyTrash(),
+    'gallery.settings': ({ id }) => gallery.settings(id),
+    'gallery.vary': ({ id, seed }) => {
+      const { seed: _previous, ...settings } = gallery.settings(id);
+      return submit(
+        generateRequestSchema.parse({ ...settings, ...(seed === undefined ? {} : { seed: String(seed) }) }),
+      );
+    },
+    'gallery.reproduce': ({ id }) => gallery.reproduce(id),
+    'gallery.import': ({ files }) =>
+      gallery.import(files.map((f) => ({ name: f.name, read: async () => Buffer.from(f.pngBase64, 'base64') }))),
+    'gallery.export': ({ ids }) => {
+      const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+      const folder = `exports/${stamp}-${randomBytes(3).toString('hex')}`;
+      const report = gallery.export(ids, path.join(gallery.dataDir, ...folder.split('/')));
+      return { folder, files: report.files.map((f) => `${folder}/${f}`) };
+    },
+    'presets.list': () => gallery.presets.list(),
+    'presets.save': ({ name, params }) => gallery.presets.save(name, params),
+    'presets.apply': ({ id }) => gallery.presets.apply(id),
+    'presets.delete': ({ id }) => ({ deleted: gallery.presets.delete(id) }),
+    'boards.list': () => gallery.boards.list(),
+    'boards.create': ({ name }) => gallery.boards.create(name),
+    'boards.rename': ({ id, name }) => gallery.boards.rename(id, name),
+    'boards.delete': ({ id }) => ({ deleted: gallery.boards.delete(id) }),
+  };
+}

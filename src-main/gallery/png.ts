@@ -1,0 +1,55 @@
+// The PNG format as the gallery uses it. The encoders and chunk readers are the engine's pure format modules (the
+// same bytes the CLI writes); this file is the gallery's only door to them, so moving them to a shared folder later
+// touches one import.
+import { createHash } from 'node:crypto';
+import { encode } from 'fast-png';
+import type { ResolvedSettings } from '../engine/engine-types';
+import { insertAfterHeader, readTextChunks, textChunk } from '../engine/png-chunks';
+import { decodePngRgb, encodePngWithMetadata, type RgbImage } from '../engine/png-metadata';
+import { galleryChunk, galleryInfoJson, type GalleryInfo } from './metadata/studio';
+
+export { decodePngRgb, type RgbImage };
+export { hasPngSignature } from '../engine/png-chunks';
+
+/** A result PNG: the engine's `parameters` + `studio` chunks, and the gallery's provenance chunk. */
+export function studioPng(image: RgbImage, settings: ResolvedSettings, index: number, info: GalleryInfo): Uint8Array {
+  return insertAfterHeader(encodePngWithMetadata(image, settings, index), [
+    textChunk(galleryChunk, galleryInfoJson(info)),
+  ]);
+}
+
+/** A PNG without metadata: the stored copy of an init image. */
+export function plainPng(image: RgbImage): Uint8Array {
+  return encode({ width: image.width, height: image.height, data: image.rgb, channels: 3, depth: 8 });
+}
+
+/** Every text chunk; a file whose chunks cannot be walked has none. */
+export function textChunksOf(bytes: Uint8Array): Record<string, string> {
+  try {
+    return readTextChunks(bytes);
+  } catch {
+    return {};
+  }
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Identifies an image by its pixels, whatever PNG bytes carry them. */
+export function pixelHash(image: RgbImage): string {
+  return createHash('sha256').update(`${image.width}x${image.height}:`).update(image.rgb).digest('hex').slice(0, 32);
+}
+
+/** RGB or RGBA rows → RGB (alpha dropped, as PIL's convert('RGB') and the engine do). */
+export function toRgb(image: { width: number; height: number; data: Uint8Array }): RgbImage {
+  const pixels = image.width * image.height;
+  if (image.data.length === pixels * 3) return { width: image.width, height: image.height, rgb: image.data };
+  const rgb = new Uint8Array(pixels * 3);
+  for (let i = 0; i < pixels; i++) {
+    rgb[i * 3] = image.data[i * 4];
+    rgb[i * 3 + 1] = image.data[i * 4 + 1];
+    rgb[i * 3 + 2] = image.data[i * 4 + 2];
+  }
+  return { width: image.width, height: image.height, rgb };
+}

@@ -1,0 +1,135 @@
+// Making an image again from its row, and comparing the pixels with the stored file: the gallery's promise that every
+// image is reproducible. The engine is a dependency (`generate`), so the gallery never imports it.
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { GenerateParams, GenerateResult } from '../engine/engine-types';
+import { StudioError } from '../shared/errors';
+import { schedulerIds, type SchedulerIdValue } from '../shared/generation';
+import type { ReproduceResult, ReusableSettings } from '../shared/gallery';
+import { fileOf, type GalleryContext } from './context';
+import { writeFileAtomic } from './image-files';
+import { decodePngRgb, studioPng } from './png';
+import type { GenerationRow } from './records';
+
+export interface GalleryGenerateRequest {
+  /** The model by name; `hash` lets the caller refuse a different model that carries the same name. */
+  model: { name: string; hash: string | null };
+  params: GenerateParams;
+}
+
+/** Runs one job to completion (the studio's runs it through the job queue; tests call an engine directly). */
+export type GalleryGenerate = (request: GalleryGenerateRequest) => Promise<GenerateResult>;
+
+export async function reproduce(ctx: GalleryContext, id: number, generate: GalleryGenerate): Promise<ReproduceResult> {
+  const row = requireRow(ctx, id);
+  const { seed, steps, guidance, scheduler, model_name: model } = row;
+  if (seed === null || steps === null || guidance === null || model === null || !isSchedulerId(scheduler)) {
+    throw new StudioError('invalid_input', `Record ${id} does not say enough about how it was made to make it again`);
+  }
+  let stored;
+  try {
+    stored = decodePngRgb(readFileSync(fileOf(ctx, row.path)));
+  } catch (error) {
+    throw new StudioError('not_found', `The image file of record ${id} cannot be read (${(error as Error).message})`);
+  }
+  const params: GenerateParams = {
+    prompt: row.prompt,
+    negative: row.negative,
+    seed: BigInt(seed),
+    steps,
+    guidance,
+    scheduler,
+    width: row.width,
+    height: row.height,
+    // Image k of a batch comes from one noise draw for the whole batch: the batch is made again to get it.
+    batch: row.batch_size,
+  };
+  if (row.strength !== null) {
+    params.strength = row.strength;
+    params.initImage = initImageOf(ctx, row);
+  }
+  const result = await generate({ model: { name: model, hash: row.model_hash }, params });
+  const image = result.images.find((i) => i.index === row.batch_index) ?? result.images[0];
+  const maxDiff = maxDifference(stored, image);
+  const created = new Date();
+  // A fresh name each time (views cache media by URL); the record's earlier ones go.
+  const media = `reproduced/${id}-${created.getTime()}.png`;
+  removeEarlier(ctx, id);
+  const info = {
+    created,
+    provider: result.provider,
+    timings: null,
+    parent: row.path,
+    initImage: row.init_image,
+    concepts: [],
+  };
+  writeFileAtomic(fileOf(ctx, media), studioPng(image, { ...result.settings, seed: image.seed }, image.index, info), {
+    durable: false,
+  });
+  return { id, identical: maxDiff === 0, maxDiff, media };
+}
+
+/** The row's settings as a generate.submit input: reuse them, or vary the seed. */
+export function reusableSettings(ctx: GalleryContext, id: number): ReusableSettings {
+  const row = requireRow(ctx, id);
+  const settings: ReusableSettings = {
+    prompt: row.prompt,
+    negative: row.negative,
+    batch: Math.min(16, row.batch_size),
+  };
+  if (row.model_name !== null) settings.model = row.model_name;
+  if (row.seed !== null) settings.seed = row.seed;
+  if (row.steps !== null && row.steps <= 150) settings.steps = row.steps;
+  if (row.guidance !== null && row.guidance <= 50) settings.guidance = row.guidance;
+  if (isSchedulerId(row.scheduler)) settings.scheduler = row.scheduler;
+  const side = (n: number) => n >= 64 && n <= 2048 && n % 8 === 0;
+  if (side(row.width) && side(row.height)) Object.assign(settings, { width: row.width, height: row.height });
+  if (row.strength !== null && row.init_image !== null) {
+    settings.strength = row.strength;
+    settings.initImage = { pngBase64: readFileSync(fileOf(ctx, row.init_image)).toString('base64') };
+  }
+  return settings;
+}
+
+function removeEarlier(ctx: GalleryContext, id: number): void {
+  const dir = fileOf(ctx, 'reproduced');
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) if (name.startsWith(`${id}-`)) rmSync(path.join(dir, name), { force: true });
+}
+
+function requireRow(ctx: GalleryContext, id: number): GenerationRow {
+  const row = ctx.store.row(id);
+  if (!row) throw new StudioError('not_found', `No record ${id} in the gallery`);
+  return row;
+}
+
+function initImageOf(ctx: GalleryContext, row: GenerationRow) {
+  if (row.init_image === null)
+    throw new StudioError('not_found', `Record ${row.id} is img2img but its init image was not kept`);
+  try {
+    const image = decodePngRgb(readFileSync(fileOf(ctx, row.init_image)));
+    return { width: image.width, height: image.height, data: image.rgb };
+  } catch (error) {
+    throw new StudioError(
+      'not_found',
+      `The init image of record ${row.id} cannot be read (${(error as Error).message})`,
+    );
+  }
+}
+
+function isSchedulerId(value: string | null): value is SchedulerIdValue {
+  return value !== null && (schedulerIds as readonly string[]).includes(value);
+}
+
+function maxDifference(
+  a: { rgb: Uint8Array; width: number; height: number },
+  b: { rgb: Uint8Array; width: number; height: number },
+): number {
+  if (a.width !== b.width || a.height !== b.height) return 255;
+  let max = 0;
+  for (let i = 0; i < a.rgb.length; i++) {
+    const d = Math.abs(a.rgb[i] - b.rgb[i]);
+    if (d > max) max = d;
+  }
+  return max;
+}
