@@ -10,14 +10,20 @@ const maxSeed = 2n ** 64n - 1n;
 
 /** 0 … 2⁶⁴ − 1, as a decimal string (JSON numbers lose precision past 2⁵³) or a safe integer. */
 export const seedSchema = z
-  .union([z.string().regex(/^\d{1,20}$/, 'must be a whole number'), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)])
+  .union([
+    z.string().regex(/^\d{1,20}$/, 'must be a whole number'),
+    z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  ])
   .transform((value) => BigInt(value))
   .refine((value) => value <= maxSeed, { message: 'must be at most 2^64 - 1' });
 
 const dimension = z.number().int().min(64).max(2048).multipleOf(8, 'must be a multiple of 8');
 
 /** 24 MiB of base64 is a 18 MiB PNG: far beyond any sketch at 2048². */
-const base64Png = z.string().max(24 * 1024 * 1024).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+const base64Png = z
+  .string()
+  .max(24 * 1024 * 1024)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
 
 export const generateRequestSchema = z
   .object({
