@@ -13,9 +13,12 @@ function integerIn(field: string, value: number, min: number, max: number): numb
   return value;
 }
 
-function side(field: string, value: number): number {
+function side(field: string, value: number, multiple: number): number {
   integerIn(field, value, 64, 2048);
   if (value % 8 !== 0) throw new InvalidParamsError(field, `must be a multiple of 8, got ${value}`);
+  if (value % multiple !== 0) {
+    throw new InvalidParamsError(field, `must be a multiple of ${multiple} for this model, got ${value}`);
+  }
   return value;
 }
 
@@ -38,8 +41,8 @@ export function resolveSettings(params: GenerateParams, model: ModelDescription)
   if (typeof guidance !== 'number' || !Number.isFinite(guidance) || guidance < 0 || guidance > 100) {
     throw new InvalidParamsError('guidance', `must be a number from 0 to 100, got ${String(guidance)}`);
   }
-  const width = side('width', params.width ?? model.nativeSize);
-  const height = side('height', params.height ?? model.nativeSize);
+  const width = side('width', params.width ?? model.nativeSize, model.sizeMultiple);
+  const height = side('height', params.height ?? model.nativeSize, model.sizeMultiple);
   const batch = integerIn('batch', params.batch ?? 1, 1, 16);
 
   let strength: number | null = null;

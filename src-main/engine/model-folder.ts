@@ -39,6 +39,9 @@ export interface ModelDescription {
   /** Latents are divided by this before decoding (and multiplied after encoding). */
   vaeScalingFactor: number;
   nativeSize: number;
+  /** Width and height must be multiples of this: each UNet downsampling halves the latents, and an exported graph
+   * upsamples by exactly 2 (diffusers' PyTorch UNet can interpolate odd sizes; its ONNX exports cannot). */
+  sizeMultiple: number;
   padToken: string;
   /** 10 hex digits, like A1111's "Model hash"; see model-hash.ts for what it covers. */
   hash: string;
@@ -92,6 +95,7 @@ export async function readModelFolder(dirPath: string): Promise<ModelDescription
   // OpenCLIP ViT-H (1024 wide) is SD 2.x, CLIP ViT-L (768) SD 1.x; for other widths v-prediction suggests 2.x.
   const kind: ModelKind =
     textWidth === 1024 || (textWidth !== 768 && predictionType === 'v_prediction') ? 'sd2' : 'sd1';
+  const unetBlocks = Array.isArray(unetConfig.block_out_channels) ? unetConfig.block_out_channels.length : 4;
   const sampleSize = numberOr(unetConfig.sample_size, 0);
   const nativeSize =
     sampleSize > 0 ? sampleSize * vaeScaleFactor : kind === 'sd2' && predictionType === 'v_prediction' ? 768 : 512;
@@ -110,6 +114,7 @@ export async function readModelFolder(dirPath: string): Promise<ModelDescription
     vaeScaleFactor,
     vaeScalingFactor: numberOr(vaeConfig.scaling_factor, 0.18215),
     nativeSize,
+    sizeMultiple: vaeScaleFactor * 2 ** (unetBlocks - 1),
     padToken: await padToken(files),
     hash: await contentHash(dir, files),
   };

@@ -79,6 +79,13 @@ export function createGenerationService(deps: {
     return true;
   }
 
+  /** Views name models, not folders: a model's path in a message becomes its name (the CLI keeps full paths). */
+  function withoutPaths(message: string): string {
+    let text = message;
+    for (const model of deps.models.list()) text = text.split(model.dir).join(model.name);
+    return text.split(deps.dataDir).join('<data>');
+  }
+
   async function describe(idOrName: string): Promise<ModelInfo> {
     const model = resolveModel(idOrName);
     try {
@@ -90,13 +97,14 @@ export function createGenerationService(deps: {
         kind: d.kind,
         width: d.nativeSize,
         height: d.nativeSize,
+        sizeMultiple: d.sizeMultiple,
         defaultScheduler: d.defaultScheduler,
         predictionType: d.predictionType,
-        img2img: d.files.vaeEncoder !== undefined,
+        img2img: d.files.vaeEncoder !== null,
         hash: d.hash,
       };
     } catch (error) {
-      if (error instanceof ModelFolderError) throw new StudioError('model_invalid', error.message);
+      if (error instanceof ModelFolderError) throw new StudioError('model_invalid', withoutPaths(error.message));
       throw error;
     }
   }
@@ -168,7 +176,10 @@ export function createGenerationService(deps: {
         case 'cancelled':
           return deps.events.emit('job.cancelled', { jobId: event.jobId, step: event.step });
         case 'failed':
-          return deps.events.emit('job.failed', { jobId: event.jobId, error: event.error });
+          return deps.events.emit('job.failed', {
+            jobId: event.jobId,
+            error: { ...event.error, message: withoutPaths(event.error.message) },
+          });
         case 'done': {
           let images;
           try {

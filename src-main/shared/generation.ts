@@ -105,6 +105,8 @@ export interface ModelInfo {
   kind: 'sd1' | 'sd2';
   width: number;
   height: number;
+  /** Width and height must be multiples of this. */
+  sizeMultiple: number;
   defaultScheduler: SchedulerIdValue;
   predictionType: string;
   img2img: boolean;

@@ -1,5 +1,5 @@
-// studio://app/… serves the built UI and studio://media/… serves files of the data directory, both confined to
-// their folder, both with the studio's Content-Security-Policy.
+// studio://app/… serves the built UI, and studio://app/media/… files of the data directory: one origin, so the CSP's
+// img-src 'self' covers gallery images and a canvas may read them back. Both are confined to their folder.
 import { readFile } from 'node:fs/promises';
 import { protocol } from 'electron';
 import { contentSecurityPolicy, contentTypeFor } from '../server/content-types';
@@ -20,10 +20,10 @@ export function handleAppProtocol(options: { rendererDir: string; dataDir: strin
     const url = new URL(request.url);
     const relative = url.pathname.replace(/^\/+/, '');
     let file: string | undefined;
-    if (url.host === 'app') {
+    if (url.host === 'app' && relative.startsWith('media/')) {
+      file = resolveMediaPath(options.dataDir, relative.slice('media/'.length));
+    } else if (url.host === 'app') {
       file = resolveMediaPath(options.rendererDir, relative || 'index.html');
-    } else if (url.host === 'media') {
-      file = resolveMediaPath(options.dataDir, relative);
     }
     if (!file) return new Response('Not found', { status: 404 });
     try {
