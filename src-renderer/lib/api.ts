@@ -1,5 +1,5 @@
 // The renderer's only contact with the main process: Electron's preload bridge when present, HTTP + WebSocket
-// (the headless server) otherwise. Both give the same typed `StudioApi`.
+// (the headless server) otherwise. Both give the same typed `StudioApi`, plus where each serves media files.
 import type {
   EventName,
   Events,
@@ -34,8 +34,22 @@ export class ApiError extends Error {
 
 type Listener = (event: string, payload: unknown) => void;
 
-export function createApi(): StudioApi {
+/** The contract's `call`/`on`, and the URL of a media path (e.g. `gallery/2026-11/….png`) for `<img src>`. */
+export interface ClientApi extends StudioApi {
+  mediaUrl(media: string): string;
+}
+
+export function createApi(): ClientApi {
   return window.studio ? bridgeApi(window.studio) : httpApi(takeToken());
+}
+
+/** Each segment encoded on its own: a media path is a relative path, never a URL. */
+function encodeMediaPath(media: string): string {
+  return media
+    .split('/')
+    .filter((segment) => segment.length > 0)
+    .map(encodeURIComponent)
+    .join('/');
 }
 
 function withListeners(subscribe: (deliver: Listener) => void): StudioApi['on'] {
@@ -49,8 +63,9 @@ function withListeners(subscribe: (deliver: Listener) => void): StudioApi['on'] 
   };
 }
 
-function bridgeApi(bridge: Bridge): StudioApi {
+function bridgeApi(bridge: Bridge): ClientApi {
   return {
+    mediaUrl: (media) => `studio://app/media/${encodeMediaPath(media)}`,
     async call(method, input) {
       return unwrap(await bridge.invoke(method, input));
     },
@@ -58,8 +73,10 @@ function bridgeApi(bridge: Bridge): StudioApi {
   };
 }
 
-function httpApi(token: string): StudioApi {
+function httpApi(token: string): ClientApi {
   return {
+    // An <img> cannot send the Authorization header, so media URLs carry the token.
+    mediaUrl: (media) => `/media/${encodeMediaPath(media)}?token=${encodeURIComponent(token)}`,
     async call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodResult<M>> {
       const response = await fetch(`/api/${method}`, {
         method: 'POST',

@@ -1,22 +1,23 @@
 // App-wide state as a Svelte 5 rune class, provided to components through a typed context.
-import { getContext } from 'svelte';
-import type { StudioApi } from '../../src-main/shared/contract';
 import type { SystemInfo } from '../../src-main/shared/system-types';
-import { ApiError } from './api';
-
-const key = Symbol('studio');
+import { ApiError, type ClientApi } from './api';
+import { contextSlot } from './context';
 
 export interface Notice {
   level: 'info' | 'warning' | 'error';
   message: string;
 }
 
+/** Information fades by itself; warnings and errors stay until dismissed. */
+const infoLifetimeMs = 6000;
+
 export class StudioState {
   info = $state<SystemInfo | null>(null);
   connection = $state<'connecting' | 'ready' | 'failed'>('connecting');
-  notices = $state<Notice[]>([]);
+  notices = $state<(Notice & { id: number })[]>([]);
+  private nextNoticeId = 1;
 
-  constructor(readonly api: StudioApi) {
+  constructor(readonly api: ClientApi) {
     api.on('system.notice', (notice) => this.notify(notice));
   }
 
@@ -31,11 +32,13 @@ export class StudioState {
   }
 
   notify(notice: Notice): void {
-    this.notices = [...this.notices.slice(-4), notice];
+    const id = this.nextNoticeId++;
+    this.notices = [...this.notices.slice(-4), { ...notice, id }];
+    if (notice.level === 'info') setTimeout(() => this.dismiss(id), infoLifetimeMs);
   }
 
-  dismiss(index: number): void {
-    this.notices = this.notices.filter((_, i) => i !== index);
+  dismiss(id: number): void {
+    this.notices = this.notices.filter((notice) => notice.id !== id);
   }
 }
 
@@ -44,13 +47,5 @@ export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function provideStudio(state: StudioState): Map<symbol, StudioState> {
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- mount()'s context map, not reactive state
-  return new Map([[key, state]]);
-}
-
-export function useStudio(): StudioState {
-  const state = getContext<StudioState | undefined>(key);
-  if (!state) throw new Error('useStudio() outside the studio context');
-  return state;
-}
+export const studioSlot = contextSlot<StudioState>('StudioState');
+export const useStudio = studioSlot.use;

@@ -1,0 +1,179 @@
+// The main workspace: the chosen model, the form, submitting and cancelling jobs, and what to do with results.
+import type { ModelInfo } from '../../src-main/shared/generation';
+import { ApiError } from './api';
+import { contextSlot } from './context';
+import { GenerateForm } from './generate-form.svelte';
+import { JobTracker, type ActiveJob } from './jobs.svelte';
+import { ResultsState, type ResultImage } from './results.svelte';
+import type { SketchState } from './sketch-state.svelte';
+import { describeError, type StudioState } from './studio-state.svelte';
+
+export type Tab = 'results' | 'sketch';
+
+export class GenerateState {
+  readonly form = new GenerateForm();
+  readonly results = new ResultsState();
+  readonly jobs: JobTracker;
+  tab = $state<Tab>('results');
+  model = $state<{ status: 'none' | 'loading' | 'ready' | 'invalid'; info: ModelInfo | null }>({
+    status: 'none',
+    info: null,
+  });
+  /** The seed of the last job submitted here (what a random seed turned out to be). */
+  lastSeed = $state<string | null>(null);
+  submitting = $state(false);
+
+  readonly models = $derived.by(() => this.studio.info?.models ?? []);
+  /** Why Generate cannot run now, in words for the hint under the button; null when it can. */
+  readonly blocked = $derived.by(() => this.whyBlocked());
+
+  constructor(
+    private readonly studio: StudioState,
+    private readonly sketch: SketchState,
+  ) {
+    this.jobs = new JobTracker(studio.api, {
+      done: (event, job) => {
+        const watching = this.results.view === 'progress' && this.jobs.active.length > 0;
+        this.results.add(event, job.mode, (media) => studio.api.mediaUrl(media), watching);
+      },
+      failed: (event) =>
+        studio.notify({ level: 'error', message: `Generation failed: ${event.error.message} (${event.error.code})` }),
+      cancelled: (event) =>
+        studio.notify({ level: 'info', message: `Cancelled${event.step > 0 ? ` after step ${event.step}` : ''}` }),
+    });
+  }
+
+  /** After system.info: the remembered model if it is still installed, else the bundled one. */
+  async start(): Promise<void> {
+    const models = this.models;
+    const chosen = models.find((m) => m.id === this.form.model) ?? models.find((m) => m.bundled) ?? models[0];
+    if (!chosen) {
+      this.model = { status: 'none', info: null };
+      return;
+    }
+    await this.chooseModel(chosen.id, !(this.form.restored && chosen.id === this.form.model));
+  }
+
+  async chooseModel(id: string, applyDefaults = true): Promise<void> {
+    this.form.model = id;
+    this.model = { status: 'loading', info: null };
+    try {
+      const info = await this.studio.api.call('models.describe', { model: id });
+      if (this.form.model !== id) return;
+      this.model = { status: 'ready', info };
+      if (applyDefaults) this.form.applyModelDefaults(info);
+      if (!info.img2img) this.form.mode = 'txt2img';
+    } catch (error) {
+      if (this.form.model !== id) return;
+      this.model = { status: 'invalid', info: null };
+      this.studio.notify({ level: 'error', message: `Cannot use this model: ${describeError(error)}` });
+    }
+  }
+
+  async submit(): Promise<void> {
+    if (this.blocked || this.submitting) return;
+    const img2img = this.form.mode === 'img2img';
+    let initImage: string | undefined;
+    try {
+      initImage = img2img ? (this.sketch.exportPng() ?? undefined) : undefined;
+    } catch (error) {
+      // A canvas holding a picture from another origin cannot be read back (the browser "taints" it).
+      this.studio.notify({ level: 'error', message: `Could not read the sketch: ${describeError(error)}` });
+      return;
+    }
+    if (img2img && !initImage) {
+      this.studio.notify({ level: 'error', message: 'The sketch is not ready yet: open the Sketch tab once' });
+      return;
+    }
+    const request = this.form.toRequest(initImage);
+    const { width, height, batch, steps } = this.form;
+    this.form.serverErrors = {};
+    this.submitting = true;
+    try {
+      await this.jobs.submit(
+        () => this.studio.api.call('generate.submit', request),
+        (reply) => {
+          this.lastSeed = reply.seed;
+          return {
+            id: reply.jobId,
+            seed: reply.seed,
+            mode: img2img ? 'img2img' : 'txt2img',
+            width,
+            height,
+            batch,
+            total: steps,
+          };
+        },
+      );
+      this.tab = 'results';
+      this.results.view = 'progress';
+    } catch (error) {
+      this.form.serverErrors = fieldErrors(error);
+      this.studio.notify({ level: 'error', message: `Could not start: ${describeError(error)}` });
+    } finally {
+      this.submitting = false;
+    }
+  }
+
+  async cancel(job: ActiveJob | null = this.jobs.current): Promise<void> {
+    if (!job || job.cancelling) return;
+    job.cancelling = true;
+    try {
+      const { cancelled } = await this.studio.api.call('generate.cancel', { jobId: job.id });
+      if (!cancelled) job.cancelling = false;
+    } catch (error) {
+      job.cancelling = false;
+      this.studio.notify({ level: 'error', message: `Could not cancel: ${describeError(error)}` });
+    }
+  }
+
+  reuseSettings(result: ResultImage): void {
+    const model = this.models.find((m) => m.name === result.settings.model.name);
+    this.form.applySettings(result.settings, model?.id ?? null);
+    if (model && model.id !== this.model.info?.id) void this.chooseModel(model.id, false);
+  }
+
+  reuseSeed(result: ResultImage): void {
+    this.form.useSeed(result.seed);
+  }
+
+  /** Loads a result into the sketch at its own size and switches to img2img. */
+  async sketchFrom(result: ResultImage): Promise<void> {
+    try {
+      await this.sketch.startFrom(result.url);
+      this.form.assign({ width: result.width, height: result.height });
+      if (this.model.info?.img2img) this.form.mode = 'img2img';
+      this.tab = 'sketch';
+    } catch (error) {
+      this.studio.notify({ level: 'error', message: `Could not load the image: ${describeError(error)}` });
+    }
+  }
+
+  private whyBlocked(): string | null {
+    if (this.studio.connection !== 'ready') return 'Not connected to the studio';
+    switch (this.model.status) {
+      case 'none':
+        return "No model installed: put a diffusers ONNX model folder in the data directory's models/";
+      case 'loading':
+        return 'Reading the model…';
+      case 'invalid':
+        return 'This model cannot be used: pick another';
+    }
+    if (this.form.mode === 'img2img' && !this.model.info?.img2img) return 'This model has no VAE encoder for img2img';
+    const problems = Object.entries(this.form.problems);
+    if (problems.length > 0) return problems.map(([field, problem]) => `${capitalise(field)} ${problem}`).join('; ');
+    return null;
+  }
+}
+
+const capitalise = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+
+/** invalid_input names the fields (zod issue paths) that the main process refused. */
+function fieldErrors(error: unknown): Record<string, string> {
+  if (!(error instanceof ApiError) || error.code !== 'invalid_input') return {};
+  const issues = (error.details as { issues?: { path: string[]; message: string }[] } | undefined)?.issues ?? [];
+  return Object.fromEntries(issues.filter((i) => i.path.length > 0).map((i) => [i.path[0], i.message]));
+}
+
+export const generateSlot = contextSlot<GenerateState>('GenerateState');
+export const useGenerate = generateSlot.use;
