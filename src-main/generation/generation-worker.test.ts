@@ -5,10 +5,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dispatch } from '../../api/dispatch';
-import { appRoot } from '../../app-paths';
-import type { EventName, Events } from '../../shared/contract';
-import { createStudio, type Studio } from '../../studio';
+import { dispatch } from '../api/dispatch';
+import { appRoot } from '../app-paths';
+import type { EventName, Events } from '../shared/contract';
+import { createStudio, type Studio } from '../studio';
 
 const fixtures = path.join(appRoot(), 'src-main', 'engine', 'test-fixtures', 'models');
 let studio: Studio;

@@ -1,0 +1,152 @@
+// `studio generate` and `studio tokenize` as a person runs them: outputs, reproducibility, and every bad input
+// answered with the right exit code and a one-line message.
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { encode } from 'fast-png';
+import { afterAll, describe, expect, it } from 'vitest';
+import { appRoot } from '../app-paths';
+import { decodePngRgb, readPngMetadata } from '../engine/png-metadata';
+import { main } from './main';
+
+const model = path.join(appRoot(), 'src-main', 'engine', 'test-fixtures', 'models', 'tiny-sd');
+const dir = mkdtempSync(path.join(os.tmpdir(), 'studio-cli-gen-'));
+const data = path.join(dir, 'data');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function run(argv: string[]) {
+  const out: string[] = [];
+  const error: string[] = [];
+  const code = await main(argv, { out: (l) => out.push(l), error: (l) => error.push(l) });
+  return { code, out, error };
+}
+
+const base = ['generate', '--model', model, '--prompt', 'a red circle', '--steps', '4', '--data', data];
+
+describe('studio generate', () => {
+  it('writes a PNG with its settings, and the same command twice gives identical pixels', async () => {
+    const a = await run([...base, '--seed', '123', '--out', path.join(dir, 'a.png')]);
+    const b = await run([...base, '--seed', '123', '--out', path.join(dir, 'b.png')]);
+    expect(a.code).toBe(0);
+    expect(a.out).toEqual([path.join(dir, 'a.png')]);
+    const pa = decodePngRgb(readFileSync(path.join(dir, 'a.png')));
+    const pb = decodePngRgb(readFileSync(path.join(dir, 'b.png')));
+    expect(Buffer.from(pa.rgb).equals(Buffer.from(pb.rgb))).toBe(true);
+    expect(b.code).toBe(0);
+    const meta = readPngMetadata(readFileSync(path.join(dir, 'a.png')));
+    expect(meta.parameters).toMatch(/^a red circle\nSteps: 4, Sampler: PLMS, CFG scale: 7.5, Seed: 123, Size: 64x64/);
+  });
+
+  it('prints one JSON object per image of a batch with --json', async () => {
+    const r = await run([
+      ...base,
+      '--seed',
+      '5',
+      '--batch',
+      '2',
+      '--scheduler',
+      'euler-a',
+      '--json',
+      '--out',
+      path.join(dir, 'batch.png'),
+    ]);
+    expect(r.code).toBe(0);
+    const lines = r.out.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => l.path)).toEqual([path.join(dir, 'batch-0.png'), path.join(dir, 'batch-1.png')]);
+    expect(lines[0]).toMatchObject({
+      seed: '5',
+      index: 0,
+      provider: 'cpu',
+      settings: { scheduler: 'euler-a', batch: 2, steps: 4 },
+    });
+    expect(lines[1]).toMatchObject({ index: 1 });
+  });
+
+  it('runs img2img from a PNG of the right size', async () => {
+    const init = path.join(dir, 'init.png');
+    writeFileSync(init, encode({ width: 64, height: 64, data: new Uint8Array(64 * 64 * 3).fill(200), channels: 3 }));
+    const r = await run([
+      ...base,
+      '--init-image',
+      init,
+      '--strength',
+      '0.6',
+      '--json',
+      '--out',
+      path.join(dir, 'i2i.png'),
+    ]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out[0])).toMatchObject({ settings: { strength: 0.6 } });
+  });
+
+  it.each([
+    [['--width', '100'], /^studio generate: option --width must be a multiple of 8, got 100$/],
+    [['--strength', '0', '--init-image', 'x.png'], /option --strength must be above 0 and at most 1/],
+    [['--strength', '1.5', '--init-image', 'x.png'], /option --strength must be above 0 and at most 1/],
+    [['--scheduler', 'heun'], /option --scheduler must be one of pndm, .*, got 'heun'/],
+    [['--seed', '18446744073709551616'], /option --seed must be a whole number from 0 to 2\^64-1/],
+    [['--seed', '-1'], /option --seed/],
+    [['--steps', '0'], /option --steps must be between 1 and 150/],
+    [['--provider', 'tpu'], /option --provider must be one of/],
+    [['--concept', 'heart.safetensors'], /option --concept/],
+    [['--colour', 'red'], /unknown option --colour/],
+  ])('exits 2 for %j', async (extra, message) => {
+    const r = await run([...base, '--out', path.join(dir, 'x.png'), ...extra]);
+    expect(r.code).toBe(2);
+    expect(r.error.at(-1)).toMatch(message);
+  });
+
+  it('exits 1 naming the file for a missing folder, a truncated model and a wrong-size init image', async () => {
+    const missing = await run([
+      'generate',
+      '--model',
+      path.join(dir, 'nope'),
+      '--prompt',
+      'x',
+      '--out',
+      path.join(dir, 'x.png'),
+    ]);
+    expect(missing.code).toBe(1);
+    expect(missing.error.at(-1)).toBe(`studio generate: ${path.join(dir, 'nope')}: no such folder`);
+
+    const broken = path.join(dir, 'broken');
+    cpSync(model, broken, { recursive: true });
+    truncateSync(path.join(broken, 'unet', 'model.onnx'), 1000);
+    const truncated = await run([
+      'generate',
+      '--model',
+      broken,
+      '--prompt',
+      'x',
+      '--seed',
+      '1',
+      '--out',
+      path.join(dir, 'x.png'),
+    ]);
+    expect(truncated.code).toBe(1);
+    expect(truncated.error.at(-1)).toContain(path.join(broken, 'unet', 'model.onnx'));
+
+    const small = path.join(dir, 'small.png');
+    writeFileSync(small, encode({ width: 32, height: 32, data: new Uint8Array(32 * 32 * 3), channels: 3 }));
+    const wrongSize = await run([...base, '--init-image', small, '--out', path.join(dir, 'x.png')]);
+    expect(wrongSize.code).toBe(1);
+    expect(wrongSize.error.at(-1)).toMatch(/initImage: must be exactly 64×64, got 32×32/);
+
+    const notPng = path.join(dir, 'not.png');
+    copyFileSync(path.join(model, 'model_index.json'), notPng);
+    const unreadable = await run([...base, '--init-image', notPng, '--out', path.join(dir, 'x.png')]);
+    expect(unreadable.code).toBe(1);
+    expect(unreadable.error.at(-1)).toContain(`${notPng}: not a PNG file`);
+  });
+});
+
+describe('studio tokenize', () => {
+  it("prints the model tokenizer's 77 ids", async () => {
+    const r = await run(['tokenize', '--model', model, 'a red circle']);
+    expect(r.code).toBe(0);
+    const ids = JSON.parse(r.out[0]) as number[];
+    expect(ids).toHaveLength(77);
+    expect(ids[0]).toBe(539);
+    expect(ids.slice(0, 5)).toEqual([539, 320, 513, 518, 540]);
+  });
+});
