@@ -14,9 +14,9 @@ async function installedModels(page: Page): Promise<{ id: string; name: string }
   });
 }
 
-async function skipWithoutModel(page: Page): Promise<void> {
-  const models = await installedModels(page);
-  test.skip(models.length === 0, 'No model installed (the bundled models/tiny-shapes/ is not built yet)');
+async function expectBundledModel(page: Page): Promise<void> {
+  // The bundled model ships with the studio: without it these tests must fail, not skip.
+  expect(await installedModels(page)).not.toHaveLength(0);
 }
 
 async function drawStroke(page: Page): Promise<void> {
@@ -34,14 +34,17 @@ async function fastSettings(page: Page, steps: number): Promise<void> {
   await page.getByTestId('steps').fill(String(steps));
 }
 
-test('without a model, Generate is disabled and says why', async ({ studio }) => {
-  const { page } = studio;
-  const models = await installedModels(page);
-  test.skip(models.length > 0, 'A model is installed, so this case cannot be shown');
-  await expect(page.getByTestId('no-model')).toBeVisible();
-  await expect(page.getByTestId('generate-button')).toBeDisabled();
-  await expect(page.getByTestId('generate-hint')).toContainText('No model installed');
-  await expect(page.getByTestId('results-empty')).toContainText('No model installed');
+test.describe('with no model installed', () => {
+  test.use({ noModels: true });
+
+  test('Generate is disabled and says why', async ({ studio }) => {
+    const { page } = studio;
+    expect(await installedModels(page)).toHaveLength(0);
+    await expect(page.getByTestId('no-model')).toBeVisible();
+    await expect(page.getByTestId('generate-button')).toBeDisabled();
+    await expect(page.getByTestId('generate-hint')).toContainText('No model installed');
+    await expect(page.getByTestId('results-empty')).toContainText('No model installed');
+  });
 });
 
 test('the form is remembered across launches', async ({ studio }) => {
@@ -85,7 +88,7 @@ test('the sketch canvas draws, undoes and redoes', async ({ studio }) => {
 
 test('generate from a prompt, watch it progress, reuse the seed', async ({ studio }) => {
   const { page } = studio;
-  await skipWithoutModel(page);
+  await expectBundledModel(page);
   await expect(page.getByTestId('generate-button')).toBeEnabled();
   await page.getByTestId('prompt').fill('a red circle on a blue background');
   await fastSettings(page, 12);
@@ -112,7 +115,7 @@ test('generate from a prompt, watch it progress, reuse the seed', async ({ studi
 
 test('sketch, then generate img2img from the sketch', async ({ studio }) => {
   const { page } = studio;
-  await skipWithoutModel(page);
+  await expectBundledModel(page);
   await page.getByTestId('prompt').fill('a green square');
   await fastSettings(page, 10);
   // Not square, so that a swapped or rounded export size would show.
@@ -156,7 +159,7 @@ test('sketch, then generate img2img from the sketch', async ({ studio }) => {
 
 test('a running job can be cancelled', async ({ studio }) => {
   const { page } = studio;
-  await skipWithoutModel(page);
+  await expectBundledModel(page);
   await page.getByTestId('prompt').fill('a long one, to cancel');
   await fastSettings(page, 150);
   await page.getByTestId('generate-button').click();
@@ -171,7 +174,7 @@ test('a running job can be cancelled', async ({ studio }) => {
 test('a request the studio refuses names the field, in a notice and on the field', async ({ studio }) => {
   const { page } = studio;
   test.skip(studio.target !== 'browser', 'Rewrites the HTTP request on its way');
-  await skipWithoutModel(page);
+  await expectBundledModel(page);
   // The form never sends a bad width; a tampered request shows how the contract's answer is presented.
   await page.route('**/api/generate.submit', (route) =>
     route.continue({ postData: JSON.stringify({ ...route.request().postDataJSON(), width: 100 }) }),

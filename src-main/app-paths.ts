@@ -35,8 +35,9 @@ export function defaultDataDir(platform: NodeJS.Platform = process.platform, env
   return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), productName);
 }
 
+/** The app's own models; STUDIO_BUNDLED_MODELS points elsewhere (tests use it to show a studio with none). */
 export function bundledModelsDir(): string {
-  return path.join(appRoot(), 'models');
+  return process.env.STUDIO_BUNDLED_MODELS ?? path.join(appRoot(), 'models');
 }
 
 export function rendererDir(): string {

@@ -8,6 +8,12 @@ import { _electron, test as base, type ElectronApplication, type Page } from '@p
 
 export type Target = 'browser' | 'electron';
 
+interface StudioOptions {
+  target: Target;
+  /** Start the studio with no bundled models, to show what a user without one sees. */
+  noModels: boolean;
+}
+
 interface StudioFixtures {
   studio: { page: Page; target: Target; electronApp?: ElectronApplication; baseUrl?: string; token?: string };
 }
@@ -26,10 +32,12 @@ export function electronBinary(): string | undefined {
   }
 }
 
-export const test = base.extend<StudioFixtures & { target: Target }>({
+export const test = base.extend<StudioFixtures & StudioOptions>({
   target: ['browser', { option: true }],
-  studio: async ({ target, playwright, launchOptions }, use, testInfo) => {
+  noModels: [false, { option: true }],
+  studio: async ({ target, noModels, playwright, launchOptions }, use, testInfo) => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'studio-e2e-'));
+    const env: Record<string, string> = noModels ? { STUDIO_BUNDLED_MODELS: path.join(dataDir, 'no-models') } : {};
     try {
       if (target === 'electron') {
         const binary = electronBinary();
@@ -38,13 +46,14 @@ export const test = base.extend<StudioFixtures & { target: Target }>({
           executablePath: binary,
           args: [path.join(root, 'dist-main', 'shell', 'main.js'), '--data', dataDir],
           cwd: root,
+          env: { ...(process.env as Record<string, string>), ...env },
         });
         const page = await electronApp.firstWindow();
         await use({ page, target, electronApp });
         await saveScreenshot(page, testInfo.project.name, testInfo.title);
         await electronApp.close();
       } else {
-        const server = await startServer(dataDir);
+        const server = await startServer(dataDir, env);
         const browser = await playwright.chromium.launch(launchOptions);
         const page = await browser.newPage();
         await page.goto(server.url);
@@ -67,9 +76,11 @@ async function saveScreenshot(page: Page, project: string, title: string): Promi
 
 async function startServer(
   dataDir: string,
+  env: Record<string, string>,
 ): Promise<{ url: string; baseUrl: string; token: string; process: ChildProcess }> {
   const child = spawn(process.execPath, [path.join(root, 'dist-main', 'cli.js'), 'serve', '--data', dataDir], {
     cwd: root,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {
