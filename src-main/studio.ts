@@ -4,6 +4,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { appRoot } from './app-paths';
+import { createConceptLibrary, type ConceptLibrary } from './concepts/concept-library';
+import { previewMaker, vocabularyCheck } from './concepts/concept-studio';
+import { conceptHandlers } from './concepts/handlers';
 import { createEngine } from './engine/engine';
 import { listAvailableProviders, type ProviderPreference } from './engine/execution-providers';
 import { createInlineWorker } from './engine/jobs/inline-worker';
@@ -36,6 +39,7 @@ export interface Studio {
   readonly events: EventHub;
   readonly models: ModelLibrary;
   readonly gallery: Gallery;
+  readonly concepts: ConceptLibrary;
   close(): Promise<void>;
 }
 
@@ -71,6 +75,14 @@ export function createStudio(options: StudioOptions): Studio {
     inspector,
     events,
     save: gallery.save,
+    concepts: () => concepts.enabledVectors(),
+    log,
+  });
+  const concepts = createConceptLibrary({
+    db,
+    dataDir,
+    isVocabularyWord: vocabularyCheck(inspector, models),
+    makePreview: previewMaker({ dataDir, models, run: (request) => generation.run(request) }),
     log,
   });
   // The startup check runs after the studio is up: opening and the first page do not wait for it.
@@ -89,6 +101,7 @@ export function createStudio(options: StudioOptions): Studio {
     'generate.submit': (request) => generation.submit(request),
     'generate.cancel': ({ jobId }) => generation.cancel(jobId),
     ...galleryHandlers(gallery, (request) => generation.submit(request)),
+    ...conceptHandlers(concepts),
   };
 
   return {
@@ -97,6 +110,7 @@ export function createStudio(options: StudioOptions): Studio {
     events,
     models,
     gallery,
+    concepts,
     async close() {
       await queue?.close();
       await inspector.dispose();

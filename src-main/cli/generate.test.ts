@@ -88,7 +88,6 @@ describe('studio generate', () => {
     [['--seed', '-1'], /option --seed/],
     [['--steps', '0'], /option --steps must be between 1 and 150/],
     [['--provider', 'tpu'], /option --provider must be one of/],
-    [['--concept', 'heart.safetensors'], /option --concept/],
     [['--colour', 'red'], /unknown option --colour/],
   ])('exits 2 for %j', async (extra, message) => {
     const r = await run([...base, '--out', path.join(dir, 'x.png'), ...extra]);

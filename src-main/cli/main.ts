@@ -1,6 +1,7 @@
 // `studio <command>`: a thin front on the studio's services (see the command-line contract in the README).
 import { formatHelp, UsageError, type CommandSpec, type OptionSpec } from './args';
 import { processIo, type CliIo } from './io';
+import { conceptsSpec, runConcepts } from './commands/concepts';
 import { gallerySpec, runGallery } from './commands/gallery';
 import { generateSpec, runGenerate } from './commands/generate';
 import { runServe, serveSpec } from './commands/serve';
@@ -17,6 +18,7 @@ const commands: Record<string, Command> = {
   tokenize: { spec: tokenizeSpec, run: runTokenize },
   serve: { spec: serveSpec, run: runServe },
   gallery: { spec: gallerySpec, run: runGallery },
+  concepts: { spec: conceptsSpec, run: runConcepts },
 };
 
 function topLevelHelp(): string {

@@ -27,6 +27,17 @@ export interface GenerateParams {
   initImage?: InitImage;
   /** img2img only, 0 < strength ≤ 1. Default 0.75. */
   strength?: number;
+  /** Textual-inversion embeddings usable in the prompts by their trigger words. */
+  concepts?: ConceptVectors[];
+}
+
+/** One learned concept: `count` vectors of the text encoder's width, expanded from `trigger` (A1111 semantics). */
+export interface ConceptVectors {
+  trigger: string;
+  /** count × width, row-major. */
+  vectors: Float32Array;
+  count: number;
+  width: number;
 }
 
 /** Everything needed to reproduce a job's pixels, with every default filled in. */

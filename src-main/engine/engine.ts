@@ -5,6 +5,7 @@ import { openTextEncoder } from './adapters/text-encoder';
 import { openUNet } from './adapters/unet';
 import { openVaeDecoder } from './adapters/vae-decoder';
 import { openVaeEncoder, type VaeEncoder } from './adapters/vae-encoder';
+import { createConceptCache } from './concepts/concept-cache';
 import { InvalidParamsError, ModelFolderError } from './engine-errors';
 import type { GenerateOptions, GenerateParams, GenerateResult, ResolvedSettings } from './engine-types';
 import { defaultThreadCount, resolveProviders, type ProviderPreference } from './execution-providers';
@@ -43,6 +44,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     log,
   };
   let loaded: { dir: string; model: Promise<LoadedModel> } | null = null;
+  const concepts = createConceptCache(settings);
   // Jobs run one at a time: sessions are not safe to share between concurrent runs, and memory is the limit anyway.
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(task: () => Promise<T>): Promise<T> => {
@@ -54,6 +56,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   async function unload(): Promise<void> {
     const previous = loaded;
     loaded = null;
+    await concepts.release();
     if (previous) await (await previous.model.catch(() => null))?.release();
   }
 
@@ -75,7 +78,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         const started = performance.now();
         const description = (await cachedModel(modelDir))?.description ?? (await readModelFolder(modelDir));
         const resolved = resolveSettings(params, description);
-        const model = await load(description);
+        const model = await concepts.apply(await load(description), params.concepts);
         checkFixedSize(model, resolved);
         if (params.initImage) await model.vaeEncoder();
         const loadMs = performance.now() - started;

@@ -73,15 +73,23 @@ function describe(error: unknown): string {
  * Opens `file` with the first provider that initialises; a provider that fails is logged and skipped. When even CPU
  * fails, the model file itself is at fault (truncated, not ONNX, missing external data), and the error says so.
  */
-export async function openSession(file: string, settings: SessionSettings): Promise<GraphSession> {
+export async function openSession(
+  file: string,
+  settings: SessionSettings,
+  /** The model's bytes when they were edited in memory (concept rows); `file` then only names it in messages. */
+  bytes?: Uint8Array,
+): Promise<GraphSession> {
   let lastError: unknown = null;
   for (const provider of settings.providers) {
     try {
-      const session = await InferenceSession.create(file, {
+      const options: InferenceSession.SessionOptions = {
         executionProviders: [provider],
         intraOpNumThreads: settings.threads,
         graphOptimizationLevel: 'all',
-      });
+      };
+      const session = bytes
+        ? await InferenceSession.create(bytes, options)
+        : await InferenceSession.create(file, options);
       return wrap(file, provider, session);
     } catch (error) {
       lastError = error;

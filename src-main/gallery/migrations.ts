@@ -139,6 +139,20 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX concepts_trigger ON concepts(trigger);
     `,
   },
+  {
+    version: 4,
+    description: 'concept library: format, vectors, role, enabled, preview',
+    sql: `
+      ALTER TABLE concepts ADD COLUMN format TEXT NOT NULL DEFAULT 'safetensors';
+      ALTER TABLE concepts ADD COLUMN vectors INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE concepts ADD COLUMN width INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE concepts ADD COLUMN source_name TEXT NOT NULL DEFAULT '';
+      ALTER TABLE concepts ADD COLUMN role TEXT NOT NULL DEFAULT 'positive' CHECK (role IN ('positive', 'negative'));
+      ALTER TABLE concepts ADD COLUMN enabled INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE concepts ADD COLUMN preview TEXT;
+      CREATE UNIQUE INDEX concepts_trigger_unique ON concepts(lower(trigger));
+    `,
+  },
 ];
 
 export const schemaVersion = migrations.length;

@@ -3,7 +3,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { EventHub } from '../event-hub';
 import type { ModelLibrary, ModelLocation } from '../models/model-library';
-import type { GenerateParams, GenerateResult, InitImage } from '../engine/engine-types';
+import type { ConceptVectors, GenerateParams, GenerateResult, InitImage } from '../engine/engine-types';
 import type { Engine } from '../engine/engine';
 import type { JobEvent, JobQueue } from '../engine/jobs/job-queue';
 import { decodePngRgb } from '../engine/png-metadata';
@@ -39,6 +39,8 @@ export function createGenerationService(deps: {
   events: EventHub;
   /** Keeps a finished job's images: the gallery's save. */
   save: (job: SaveJob) => SavedImage[];
+  /** The enabled concepts' vectors, usable by trigger in every job's prompts. */
+  concepts?: () => ConceptVectors[];
   log: (message: string) => void;
 }): GenerationService {
   /** What the gallery needs of a job that the engine's result does not carry. */
@@ -125,6 +127,7 @@ export function createGenerationService(deps: {
         batch: request.batch,
         strength: request.strength,
         initImage: request.initImage ? decodeInitImage(request.initImage.pngBase64) : undefined,
+        concepts: deps.concepts?.(),
       };
       const jobId = deps.queue().submit(model.dir, params, { previewEvery: request.previewEvery });
       inputs.set(jobId, { initImage: params.initImage });

@@ -2,6 +2,13 @@
 // Environment-free on purpose (no electron, no node:*, no DOM): the renderer, preload, IPC handlers, HTTP server and
 // CLI all derive from this file.
 import { z } from 'zod';
+import {
+  conceptImportSchema,
+  conceptRefSchema,
+  conceptRenameSchema,
+  conceptRoleSchema,
+  type ConceptInfo,
+} from './concepts';
 import type { ErrorCode } from './errors';
 import {
   boardCreateSchema,
@@ -87,6 +94,14 @@ export const methods = {
   'boards.create': method<Board>()(boardCreateSchema, ['conflict']),
   'boards.rename': method<Board>()(boardRenameSchema, ['not_found', 'conflict']),
   'boards.delete': method<{ deleted: boolean }>()(boardRefSchema),
+  'concepts.list': method<ConceptInfo[]>()(noInput),
+  /** A concept file's bytes; a bad file is `invalid_input` with `details.problem` (truncated, unsafe, sdxl, …). */
+  'concepts.import': method<ConceptInfo>()(conceptImportSchema, ['invalid_input', 'conflict']),
+  'concepts.rename': method<ConceptInfo>()(conceptRenameSchema, ['not_found', 'conflict']),
+  'concepts.enable': method<ConceptInfo>()(conceptRefSchema, ['not_found']),
+  'concepts.disable': method<ConceptInfo>()(conceptRefSchema, ['not_found']),
+  'concepts.setRole': method<ConceptInfo>()(conceptRoleSchema, ['not_found']),
+  'concepts.delete': method<{ deleted: boolean }>()(conceptRefSchema),
 } as const;
 
 export type Methods = typeof methods;

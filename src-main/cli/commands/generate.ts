@@ -10,6 +10,7 @@ import type { SavedImage } from '../../gallery/save';
 import { schedulerIds, type SchedulerIdValue } from '../../shared/generation';
 import { floatOption, intOption, parseCommand, UsageError, type CommandSpec } from '../args';
 import { dataDirHelp, dataDirOption, resolveDataDir, type CliIo } from '../io';
+import { readConceptArgs } from '../concept-arg';
 import { resolveModelArg } from '../model-arg';
 import { stepReporter } from '../progress';
 import { withGallery } from './gallery-shared';
@@ -51,7 +52,10 @@ export const generateSpec = {
     ['--batch N', 'N images from one seed; writes FILE-0.png … FILE-(N-1).png'],
     ['--init-image PNG', 'img2img from a PNG of exactly width × height'],
     ['--strength F', 'img2img strength, 0 < F ≤ 1 (default 0.75)'],
-    ['--concept FILE', 'a textual-inversion embedding (not supported yet)'],
+    [
+      '--concept FILE',
+      'a textual-inversion embedding (.safetensors, .pt, .bin); its trigger word works in the prompts',
+    ],
     ['--provider ID', `${providerPreferences.join(', ')} (default auto; unavailable ones fall back to cpu)`],
     ['--out FILE.png', 'where to write the image (required unless --save)'],
     ['--save', 'also record each image in the gallery (--json objects then carry its `id`)'],
@@ -67,9 +71,6 @@ export async function runGenerate(argv: string[], io: CliIo): Promise<number> {
   const { values: v } = parseCommand(generateSpec, argv);
   if (v.prompt === undefined) throw new UsageError('option --prompt is required');
   if (v.out === undefined && !v.save) throw new UsageError('option --out is required (or --save)');
-  if (v.concept?.length) {
-    throw new UsageError('option --concept is not supported yet: concept embeddings arrive in a later version');
-  }
   if (v.scheduler !== undefined && !schedulerIds.includes(v.scheduler as SchedulerIdValue)) {
     throw new UsageError(`option --scheduler must be one of ${schedulerIds.join(', ')}, got '${v.scheduler}'`);
   }
@@ -98,6 +99,7 @@ export async function runGenerate(argv: string[], io: CliIo): Promise<number> {
     batch: intOption('batch', v.batch, 1, 16) ?? 1,
     strength,
     initImage: v['init-image'] === undefined ? undefined : readInitImage(v['init-image']),
+    concepts: readConceptArgs(v.concept),
   };
   if (v.seed === undefined) io.error(`seed: ${seed}`);
 

@@ -9,8 +9,12 @@ export interface TextEncoder {
   encode(ids: Int32Array): Promise<{ data: Float32Array; dims: number[] }>;
 }
 
-export async function openTextEncoder(file: string, settings: SessionSettings): Promise<TextEncoder> {
-  const session = await openSession(file, settings);
+export async function openTextEncoder(
+  file: string,
+  settings: SessionSettings,
+  bytes?: Uint8Array,
+): Promise<TextEncoder> {
+  const session = await openSession(file, settings, bytes);
   const inputs = checkInputs(session, { input_ids: { types: ['int32', 'int64'] } });
   const output = pickOutput(session, ['last_hidden_state']);
   const idType = inputs.input_ids.type;

@@ -1,3 +1,4 @@
+import { ConceptInjectionError } from '../concepts/embedding-table';
 import { InvalidParamsError, ModelFolderError } from '../engine-errors';
 import type { JobFailure } from './worker-protocol';
 
@@ -5,6 +6,9 @@ import type { JobFailure } from './worker-protocol';
 export function describeFailure(error: unknown): JobFailure {
   if (error instanceof InvalidParamsError) {
     return { code: 'invalid_input', message: error.message, details: { field: error.field } };
+  }
+  if (error instanceof ConceptInjectionError) {
+    return { code: 'invalid_input', message: error.message, details: { field: 'concepts' } };
   }
   if (error instanceof ModelFolderError) {
     return { code: 'model_invalid', message: error.message, details: { file: error.file } };

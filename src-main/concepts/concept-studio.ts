@@ -1,0 +1,43 @@
+// The concept library's two links to the rest of the studio: the default model's vocabulary (triggers must not
+// shadow its words) and a preview image made with the default model on import.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Engine } from '../engine/engine';
+import type { ConceptVectors, GenerateResult } from '../engine/engine-types';
+import { encodePngWithMetadata } from '../engine/png-metadata';
+import { writeFileAtomic } from '../gallery/image-files';
+import type { GalleryGenerateRequest } from '../gallery/reproduce';
+import type { ModelLibrary } from '../models/model-library';
+import type { ConceptInfo } from '../shared/concepts';
+
+/** A trigger shadows a word when the default model's tokenizer makes it one known token. */
+export function vocabularyCheck(inspector: Pick<Engine, 'tokenize'>, models: ModelLibrary) {
+  return async (trigger: string): Promise<boolean> => {
+    const model = models.defaultModel();
+    if (!model) return false;
+    const [empty, ids] = await Promise.all([inspector.tokenize(model.dir, ''), inspector.tokenize(model.dir, trigger)]);
+    const eos = empty[1];
+    return ids[1] !== eos && ids[2] === eos;
+  };
+}
+
+/** Renders the trigger alone with the default model; an incompatible concept fails inside the run and gets none. */
+export function previewMaker(options: {
+  dataDir: string;
+  models: ModelLibrary;
+  run: (request: GalleryGenerateRequest) => Promise<GenerateResult>;
+}) {
+  return async (concept: ConceptInfo, vectors: ConceptVectors): Promise<string | null> => {
+    const model = options.models.defaultModel();
+    if (!model) return null;
+    const result = await options.run({
+      model: { name: model.name, hash: null },
+      params: { prompt: concept.trigger, seed: 0n, concepts: [vectors] },
+    });
+    const media = `concepts/previews/${concept.id}.png`;
+    mkdirSync(path.join(options.dataDir, 'concepts', 'previews'), { recursive: true });
+    const image = result.images[0];
+    writeFileAtomic(path.join(options.dataDir, ...media.split('/')), encodePngWithMetadata(image, result.settings));
+    return media;
+  };
+}
