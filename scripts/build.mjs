@@ -33,6 +33,7 @@ async function buildMain() {
       entryPoints: {
         cli: 'src-main/cli/entry.ts',
         bench: 'src-main/bench/bench.ts',
+        'eval-model': 'src-main/model-eval/eval-model.ts',
         'shell/main': 'src-main/shell/main.ts',
       },
       outdir: 'dist-main',
