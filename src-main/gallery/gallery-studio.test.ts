@@ -8,133 +8,127 @@ import { dispatch } from '../api/dispatch';
 import type { EventName, Events } from '../shared/contract';
 import { createStudio, type Studio } from '../studio';
 import { a1111Text, pngWithText } from './test-support/foreign-png';
-import { noModelReason, testModelDir } from './test-support/test-model';
+import { testModelDir } from './test-support/test-model';
 
-describe.skipIf(testModelDir === null)(
-  `the studio’s gallery (${testModelDir ? path.basename(testModelDir) : noModelReason})`,
-  () => {
-    let studio: Studio;
-    let dataDir: string;
-    const heard: { event: EventName; payload: unknown }[] = [];
-    const model = path.basename(testModelDir!);
+describe(`the studio’s gallery (${path.basename(testModelDir)})`, () => {
+  let studio: Studio;
+  let dataDir: string;
+  const heard: { event: EventName; payload: unknown }[] = [];
+  const model = path.basename(testModelDir);
 
-    beforeAll(() => {
-      dataDir = mkdtempSync(path.join(tmpdir(), 'studio-gallery-'));
-      studio = createStudio({
-        dataDir,
-        appVersion: '0.0.0',
-        bundledModelsDir: path.dirname(testModelDir!),
-        engineMode: 'inline',
-        threads: 1,
+  beforeAll(() => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'studio-gallery-'));
+    studio = createStudio({
+      dataDir,
+      appVersion: '0.0.0',
+      bundledModelsDir: path.dirname(testModelDir),
+      engineMode: 'inline',
+      threads: 1,
+    });
+    studio.events.subscribe((event, payload) => heard.push({ event, payload }));
+  });
+  afterAll(async () => {
+    await studio.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const call = async (method: string, input: unknown) => {
+    const outcome = await dispatch(studio.handlers, method, input);
+    if (!outcome.ok) throw new Error(`${outcome.error.code}: ${outcome.error.message}`);
+    return outcome.result as never;
+  };
+  const done = (jobId: string) =>
+    new Promise<Events['job.done']>((resolve, reject) => {
+      const stop = studio.events.subscribe((event, payload) => {
+        const p = payload as { jobId?: string };
+        if (p.jobId !== jobId) return;
+        if (event === 'job.done') resolve(payload as Events['job.done']);
+        if (event === 'job.failed') reject(new Error(JSON.stringify(payload)));
+        if (event === 'job.done' || event === 'job.failed') stop();
       });
-      studio.events.subscribe((event, payload) => heard.push({ event, payload }));
-    });
-    afterAll(async () => {
-      await studio.close();
-      rmSync(dataDir, { recursive: true, force: true });
     });
 
-    const call = async (method: string, input: unknown) => {
-      const outcome = await dispatch(studio.handlers, method, input);
-      if (!outcome.ok) throw new Error(`${outcome.error.code}: ${outcome.error.message}`);
-      return outcome.result as never;
+  test('generate → saved in the gallery, job.done carries the ids; reproduce, vary, reuse, export', async () => {
+    const { jobId } = await call('generate.submit', {
+      model,
+      prompt: 'a red circle',
+      seed: '99',
+      steps: 3,
+      batch: 2,
+      width: 64,
+      height: 64,
+    });
+    const job = await done(jobId);
+    expect(job.images.map((i) => [typeof i.id, i.media.startsWith('gallery/'), i.index])).toEqual([
+      ['number', true, 0],
+      ['number', true, 1],
+    ]);
+    expect(heard.filter((h) => h.event === 'gallery.added')).toHaveLength(1);
+    const page = await call('gallery.search', { query: 'red circle' });
+    expect((page as { items: { id: number }[] }).items.map((r) => r.id)).toEqual([job.images[1].id, job.images[0].id]);
+
+    heard.length = 0;
+    const result = await call('gallery.reproduce', { id: String(job.images[1].id) });
+    expect(result).toMatchObject({ identical: true, maxDiff: 0 });
+    // Its job was the call's own business: no job events, nothing added.
+    expect(heard).toEqual([]);
+
+    const settings = await call('gallery.settings', { id: job.images[0].id });
+    expect(settings).toEqual({
+      model,
+      prompt: 'a red circle',
+      negative: '',
+      seed: '99',
+      steps: 3,
+      guidance: 7.5,
+      scheduler: expect.any(String),
+      width: 64,
+      height: 64,
+      batch: 2,
+    });
+    const varied = (await call('gallery.vary', { id: job.images[0].id, seed: 5 })) as { jobId: string; seed: string };
+    expect(varied.seed).toBe('5');
+    const variation = await done(varied.jobId);
+    expect(variation.settings.seed).toBe('5');
+
+    const exported = (await call('gallery.export', { ids: [job.images[0].id] })) as {
+      folder: string;
+      files: string[];
     };
-    const done = (jobId: string) =>
-      new Promise<Events['job.done']>((resolve, reject) => {
-        const stop = studio.events.subscribe((event, payload) => {
-          const p = payload as { jobId?: string };
-          if (p.jobId !== jobId) return;
-          if (event === 'job.done') resolve(payload as Events['job.done']);
-          if (event === 'job.failed') reject(new Error(JSON.stringify(payload)));
-          if (event === 'job.done' || event === 'job.failed') stop();
-        });
-      });
+    expect(exported.files).toHaveLength(2);
+    for (const file of exported.files) expect(existsSync(path.join(dataDir, file))).toBe(true);
+  });
 
-    test('generate → saved in the gallery, job.done carries the ids; reproduce, vary, reuse, export', async () => {
-      const { jobId } = await call('generate.submit', {
-        model,
-        prompt: 'a red circle',
-        seed: '99',
-        steps: 3,
-        batch: 2,
-        width: 64,
-        height: 64,
-      });
-      const job = await done(jobId);
-      expect(job.images.map((i) => [typeof i.id, i.media.startsWith('gallery/'), i.index])).toEqual([
-        ['number', true, 0],
-        ['number', true, 1],
-      ]);
-      expect(heard.filter((h) => h.event === 'gallery.added')).toHaveLength(1);
-      const page = await call('gallery.search', { query: 'red circle' });
-      expect((page as { items: { id: number }[] }).items.map((r) => r.id)).toEqual([
-        job.images[1].id,
-        job.images[0].id,
-      ]);
-
-      heard.length = 0;
-      const result = await call('gallery.reproduce', { id: String(job.images[1].id) });
-      expect(result).toMatchObject({ identical: true, maxDiff: 0 });
-      // Its job was the call's own business: no job events, nothing added.
-      expect(heard).toEqual([]);
-
-      const settings = await call('gallery.settings', { id: job.images[0].id });
-      expect(settings).toEqual({
-        model,
-        prompt: 'a red circle',
-        negative: '',
-        seed: '99',
-        steps: 3,
-        guidance: 7.5,
-        scheduler: expect.any(String),
-        width: 64,
-        height: 64,
-        batch: 2,
-      });
-      const varied = (await call('gallery.vary', { id: job.images[0].id, seed: 5 })) as { jobId: string; seed: string };
-      expect(varied.seed).toBe('5');
-      const variation = await done(varied.jobId);
-      expect(variation.settings.seed).toBe('5');
-
-      const exported = (await call('gallery.export', { ids: [job.images[0].id] })) as {
-        folder: string;
-        files: string[];
-      };
-      expect(exported.files).toHaveLength(2);
-      for (const file of exported.files) expect(existsSync(path.join(dataDir, file))).toBe(true);
+  test('boards and presets through the contract; bad input is refused with typed errors', async () => {
+    const board = (await call('boards.create', { name: 'Keepers' })) as { id: number };
+    const outcome = await dispatch(studio.handlers, 'boards.create', { name: 'keepers' });
+    expect(outcome).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await dispatch(studio.handlers, 'gallery.update', { ids: [], favorite: true })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
     });
-
-    test('boards and presets through the contract; bad input is refused with typed errors', async () => {
-      const board = (await call('boards.create', { name: 'Keepers' })) as { id: number };
-      const outcome = await dispatch(studio.handlers, 'boards.create', { name: 'keepers' });
-      expect(outcome).toMatchObject({ ok: false, error: { code: 'conflict' } });
-      expect(await dispatch(studio.handlers, 'gallery.update', { ids: [], favorite: true })).toMatchObject({
-        ok: false,
-        error: { code: 'invalid_input' },
-      });
-      expect(await dispatch(studio.handlers, 'gallery.get', { id: 123456 })).toMatchObject({
-        ok: false,
-        error: { code: 'not_found' },
-      });
-      expect(await call('boards.list', {})).toEqual([
-        expect.objectContaining({ id: board.id, name: 'Keepers', count: 0 }),
-      ]);
-      const png = Buffer.from(pngWithText({ parameters: a1111Text })).toString('base64');
-      const summary = await call('gallery.import', {
-        files: [
-          { name: 'fox.png', pngBase64: png },
-          { name: 'x.png', pngBase64: 'AAAA' },
-        ],
-      });
-      expect(summary).toMatchObject({ imported: 1, skipped: 0, failed: [{ file: 'x.png', error: 'not a PNG file' }] });
-      const preset = (await call('presets.save', {
-        name: 'p',
-        params: { prompt: 'x', seedPolicy: 'fixed', seed: '3' },
-      })) as { id: number };
-      expect(await call('presets.apply', { id: preset.id })).toEqual({
-        settings: { prompt: 'x', negative: '', seed: '3', batch: 1 },
-        concepts: [],
-      });
+    expect(await dispatch(studio.handlers, 'gallery.get', { id: 123456 })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
     });
-  },
-);
+    expect(await call('boards.list', {})).toEqual([
+      expect.objectContaining({ id: board.id, name: 'Keepers', count: 0 }),
+    ]);
+    const png = Buffer.from(pngWithText({ parameters: a1111Text })).toString('base64');
+    const summary = await call('gallery.import', {
+      files: [
+        { name: 'fox.png', pngBase64: png },
+        { name: 'x.png', pngBase64: 'AAAA' },
+      ],
+    });
+    expect(summary).toMatchObject({ imported: 1, skipped: 0, failed: [{ file: 'x.png', error: 'not a PNG file' }] });
+    const preset = (await call('presets.save', {
+      name: 'p',
+      params: { prompt: 'x', seedPolicy: 'fixed', seed: '3' },
+    })) as { id: number };
+    expect(await call('presets.apply', { id: preset.id })).toEqual({
+      settings: { prompt: 'x', negative: '', seed: '3', batch: 1 },
+      concepts: [],
+    });
+  });
+});

@@ -3,8 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { bundledModelsDir } from '../../app-paths';
-import { noModelReason, testModelDir } from '../../gallery/test-support/test-model';
+import { testModelDir } from '../../gallery/test-support/test-model';
 import { a1111Text, pngWithText } from '../../gallery/test-support/foreign-png';
 import { main } from '../main';
 
@@ -70,107 +69,98 @@ test('import a folder: records on stdout, a summary object last; failures named 
   ]);
 });
 
-describe.skipIf(testModelDir === null)(
-  `with a model (${testModelDir ? path.basename(testModelDir) : noModelReason})`,
-  () => {
-    test('generate --save, list, search, show, reproduce, export, delete, restore, empty-trash', async () => {
-      const gen = await run(
-        'generate',
-        '--model',
-        testModelDir!,
-        '--prompt',
-        'a red circle',
-        '--seed',
-        '11',
-        '--steps',
-        '3',
-        '--batch',
-        '2',
-        '--width',
-        '64',
-        '--height',
-        '64',
-        '--save',
-        '--json',
-      );
-      expect(gen.code).toBe(0);
-      const images = gen.json();
-      expect(images.map((i) => typeof i.id)).toEqual(['number', 'number']);
-      expect(existsSync(images[0].path as string)).toBe(true);
-      const [first, second] = images.map((i) => i.id as number);
+describe(`with a model (${path.basename(testModelDir)})`, () => {
+  test('generate --save, list, search, show, reproduce, export, delete, restore, empty-trash', async () => {
+    const gen = await run(
+      'generate',
+      '--model',
+      testModelDir,
+      '--prompt',
+      'a red circle',
+      '--seed',
+      '11',
+      '--steps',
+      '3',
+      '--batch',
+      '2',
+      '--width',
+      '64',
+      '--height',
+      '64',
+      '--save',
+      '--json',
+    );
+    expect(gen.code).toBe(0);
+    const images = gen.json();
+    expect(images.map((i) => typeof i.id)).toEqual(['number', 'number']);
+    expect(existsSync(images[0].path as string)).toBe(true);
+    const [first, second] = images.map((i) => i.id as number);
 
-      const list = await run('gallery', 'list', '--json');
-      const records = list.json();
-      expect(records.slice(0, 2).map((r) => r.id)).toEqual([second, first]);
-      for (const key of [
-        'id',
-        'created',
-        'prompt',
-        'negative',
-        'seed',
-        'steps',
-        'guidance',
-        'scheduler',
-        'width',
-        'height',
-        'model',
-        'strength',
-        'parent',
-        'path',
-        'source',
-      ]) {
-        expect(records[0]).toHaveProperty(key);
-      }
-      expect(records[0]).toMatchObject({ source: 'studio', seed: '11', steps: 3, strength: null, parent: null });
-      expect(
-        (await run('gallery', 'list', '--offset-id', `"${second}"`, '--limit', '1', '--json')).json().map((r) => r.id),
-      ).toEqual([first]);
-      expect(
-        (await run('gallery', 'search', 'red -blue', '--model', path.basename(testModelDir!), '--json'))
-          .json()
-          .map((r) => r.id),
-      ).toEqual([second, first]);
-      expect((await run('gallery', 'search', 'red', '--favorite', '--json')).out).toEqual([]);
-      expect((await run('gallery', 'show', String(first), '--json')).json()[0]).toMatchObject({
-        id: first,
-        ancestors: [],
-        children: [],
-      });
-
-      const out = path.join(work, 'again.png');
-      const reproduced = await run(
-        'gallery',
-        'reproduce',
-        String(second),
-        '--model',
-        testModelDir!,
-        '--out',
-        out,
-        '--json',
-      );
-      if (!testModelDir!.startsWith(bundledModelsDir())) {
-        const name = path.basename(testModelDir!);
-        expect((await run('gallery', 'reproduce', String(second))).error).toEqual([
-          `studio gallery: model ${name} is not installed; name its folder with --model DIR`,
-        ]);
-      }
-      expect(reproduced.error.filter((l) => !l.includes('step'))).toEqual([]);
-      expect(reproduced.json()).toEqual([{ id: second, identical: true, max_diff: 0, path: out }]);
-      expect(readFileSync(out).length).toBeGreaterThan(0);
-
-      const exported = await run('gallery', 'export', String(first), String(second), '--to', path.join(work, 'export'));
-      expect(exported.out.map((f) => path.basename(f))).toEqual([
-        expect.stringMatching(`^${first}-`),
-        expect.stringMatching(`^${second}-`),
-        'manifest.json',
-      ]);
-
-      expect((await run('gallery', 'delete', String(first))).out).toEqual([String(first)]);
-      expect((await run('gallery', 'list', '--trash', '--json')).json().map((r) => r.id)).toEqual([first]);
-      expect((await run('gallery', 'restore', String(first))).out).toEqual([String(first)]);
-      await run('gallery', 'delete', String(first));
-      expect((await run('gallery', 'empty-trash')).out).toEqual([String(first)]);
-      expect(existsSync(images[0].path as string)).toBe(false);
+    const list = await run('gallery', 'list', '--json');
+    const records = list.json();
+    expect(records.slice(0, 2).map((r) => r.id)).toEqual([second, first]);
+    for (const key of [
+      'id',
+      'created',
+      'prompt',
+      'negative',
+      'seed',
+      'steps',
+      'guidance',
+      'scheduler',
+      'width',
+      'height',
+      'model',
+      'strength',
+      'parent',
+      'path',
+      'source',
+    ]) {
+      expect(records[0]).toHaveProperty(key);
+    }
+    expect(records[0]).toMatchObject({ source: 'studio', seed: '11', steps: 3, strength: null, parent: null });
+    expect(
+      (await run('gallery', 'list', '--offset-id', `"${second}"`, '--limit', '1', '--json')).json().map((r) => r.id),
+    ).toEqual([first]);
+    expect(
+      (await run('gallery', 'search', 'red -blue', '--model', path.basename(testModelDir), '--json'))
+        .json()
+        .map((r) => r.id),
+    ).toEqual([second, first]);
+    expect((await run('gallery', 'search', 'red', '--favorite', '--json')).out).toEqual([]);
+    expect((await run('gallery', 'show', String(first), '--json')).json()[0]).toMatchObject({
+      id: first,
+      ancestors: [],
+      children: [],
     });
-  },
-);
+
+    const out = path.join(work, 'again.png');
+    const reproduced = await run(
+      'gallery',
+      'reproduce',
+      String(second),
+      '--model',
+      testModelDir,
+      '--out',
+      out,
+      '--json',
+    );
+    expect(reproduced.error.filter((l) => !l.includes('step'))).toEqual([]);
+    expect(reproduced.json()).toEqual([{ id: second, identical: true, max_diff: 0, path: out }]);
+    expect(readFileSync(out).length).toBeGreaterThan(0);
+
+    const exported = await run('gallery', 'export', String(first), String(second), '--to', path.join(work, 'export'));
+    expect(exported.out.map((f) => path.basename(f))).toEqual([
+      expect.stringMatching(`^${first}-`),
+      expect.stringMatching(`^${second}-`),
+      'manifest.json',
+    ]);
+
+    expect((await run('gallery', 'delete', String(first))).out).toEqual([String(first)]);
+    expect((await run('gallery', 'list', '--trash', '--json')).json().map((r) => r.id)).toEqual([first]);
+    expect((await run('gallery', 'restore', String(first))).out).toEqual([String(first)]);
+    await run('gallery', 'delete', String(first));
+    expect((await run('gallery', 'empty-trash')).out).toEqual([String(first)]);
+    expect(existsSync(images[0].path as string)).toBe(false);
+  });
+});
