@@ -18,6 +18,7 @@ export default tseslint.config(
       'dist-renderer/',
       'release/',
       'test-results/',
+      'test-summary/',
       'e2e/artifacts/',
       'models/**/train/',
       'tools/',

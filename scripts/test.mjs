@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { ensureNative } from './ensure-native.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const resultsDir = path.join(root, 'test-results');
+// Not Playwright's outputDir (test-results/), which it empties at start.
+const resultsDir = path.join(root, 'test-summary');
 mkdirSync(resultsDir, { recursive: true });
 const bin = (name, file) => path.join(root, 'node_modules', name, file);
 

@@ -1,5 +1,5 @@
 // The bundled tiny-shapes model with its bundled heart concept, end to end: the file → the engine's injection.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openTextEncoder } from '../engine/adapters/text-encoder';
@@ -14,7 +14,7 @@ const HEART = join(MODEL, 'concepts', 'heart.safetensors');
 // export.py's PyTorch reference for "a red heart" with the heart rows (see the file's `how`).
 const REFERENCE = join(import.meta.dirname, '..', 'engine', 'concepts', 'fixtures', 'heart-reference.json');
 
-describe.skipIf(!existsSync(HEART))('bundled heart concept', () => {
+describe('bundled heart concept', () => {
   const heart = () => readConceptFile(new Uint8Array(readFileSync(HEART)), HEART);
   const engine = createEngine({ providers: 'cpu', threads: 1 });
   afterAll(() => engine.dispose());
@@ -38,20 +38,21 @@ describe.skipIf(!existsSync(HEART))('bundled heart concept', () => {
     await encoder.session.release();
   });
 
-  it('changes the images for "a red heart" (red objects with the concept, none without)', async () => {
-    const params = { prompt: 'a red heart', seed: 500n, steps: 20, batch: 8 };
-    const count = async (concepts: ReturnType<typeof heart>[]) => {
-      const { images } = await engine.generate(MODEL, { ...params, concepts });
-      const found = images.map((image) => analyseShapes(image).objects[0]);
-      return {
-        red: found.filter((o) => o?.color === 'red').length,
-        heart: found.filter((o) => o?.shape === 'heart').length,
-      };
-    };
-    const without = await count([]);
-    const withConcept = await count([heart()]);
-    // The model draws the concept's colour but rarely its shape: export.py's own PyTorch evaluation scores
-    // heart_shape_with_concept 0.0 and red_with_concept 1.0, so colour is what this model can show.
-    expect(withConcept.red, JSON.stringify({ without, withConcept })).toBeGreaterThan(without.red + 2);
+  it('changes the images for "a red heart", which stay red', async () => {
+    const params = { prompt: 'a red heart', seed: 500n, steps: 20, batch: 4 };
+    const run = async (concepts: ReturnType<typeof heart>[]) =>
+      (await engine.generate(MODEL, { ...params, concepts })).images;
+    const without = await run([]);
+    const withConcept = await run([heart()]);
+    const changed = withConcept.map((image, i) => {
+      let differing = 0;
+      for (let p = 0; p < image.rgb.length; p++) if (Math.abs(image.rgb[p] - without[i].rgb[p]) > 16) differing++;
+      return differing / image.rgb.length;
+    });
+    // The concept's rows reach the UNet: every image moves. (That they become heart-shaped is the bundled model's
+    // open problem; its card reports the measured heart rate.)
+    expect(Math.min(...changed), JSON.stringify(changed)).toBeGreaterThan(0.01);
+    const red = withConcept.filter((image) => analyseShapes(image).objects[0]?.color === 'red').length;
+    expect(red).toBeGreaterThanOrEqual(3);
   }, 60_000);
 });
