@@ -1,4 +1,5 @@
 // The engine's plain-data surface: what a job asks for, what it reports while running, and what it returns.
+import type { JobTimings } from '../shared/generation';
 import type { SchedulerId } from './schedulers/scheduler';
 
 /** An init image for img2img: 8-bit RGB or RGBA rows, top to bottom (alpha is dropped, as PIL's convert('RGB')). */
@@ -73,19 +74,8 @@ export interface StepInfo {
   preview?: PreviewImage;
 }
 
-export interface Timings {
-  totalMs: number;
-  /** Creating ONNX Runtime sessions (0 when the model's sessions were cached). */
-  loadMs: number;
-  textEncodeMs: number;
-  /** img2img: preprocessing and VAE encoding of the init image. */
-  imageEncodeMs: number;
-  denoiseMs: number;
-  decodeMs: number;
-  /** Time inside ONNX Runtime's run() for this job, and the rest of the job's time after loading. */
-  ortMs: number;
-  outsideOrtMs: number;
-}
+/** Where a job's time went; declared once in the contract, which carries it to the views. */
+export type Timings = JobTimings;
 
 export interface GeneratedImage {
   rgb: Uint8Array;

@@ -74,11 +74,14 @@ export interface JobSettings {
 
 export interface JobTimings {
   totalMs: number;
+  /** Creating ONNX Runtime sessions (0 when the model's sessions were cached). */
   loadMs: number;
   textEncodeMs: number;
+  /** img2img: preprocessing and VAE encoding of the init image. */
   imageEncodeMs: number;
   denoiseMs: number;
   decodeMs: number;
+  /** Time inside ONNX Runtime's run() for this job, and the rest of the job's time after loading. */
   ortMs: number;
   outsideOrtMs: number;
 }
