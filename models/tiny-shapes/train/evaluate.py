@@ -93,7 +93,8 @@ def summarize(results):
     }
 
 
-def run(work, out_dir, device='cpu', quick=False, batch=64, sampler='ddim', groups=None):
+def run(work, out_dir, device='cpu', quick=False, batch=64, sampler='ddim', groups=None, guidance=None):
+    """guidance: replaces 7.5 in every case that uses it (to chart where a sampler is stable)."""
     t0 = time.time()
     dev = torch.device(device)
     tok = Tokenizer(os.path.join(work, 'tokenizer'))
@@ -104,7 +105,10 @@ def run(work, out_dir, device='cpu', quick=False, batch=64, sampler='ddim', grou
     vae, text, unet = vae.to(dev), text.to(dev), unet.to(dev)
     emb = load_npz(os.path.join(work, 'concept.npz'))['emb_params'].to(dev)
     concepts = {'heart': [tok.size, tok.size + 1]}
-    todo = [c for c in cases(quick) if groups is None or c['group'] in groups]
+    only = groups
+    todo = [c for c in cases(quick) if only is None or c['group'] in only]
+    if guidance is not None:
+        todo = [dict(c, guidance=guidance if c['guidance'] == 7.5 else c['guidance']) for c in todo]
     results, images = [], []
     keyf = lambda c: (c['guidance'], c['concept'], c['negative'] != '')
     groups = {}
@@ -131,8 +135,10 @@ def run(work, out_dir, device='cpu', quick=False, batch=64, sampler='ddim', grou
     summary['torch'] = torch.__version__
     summary['quick'] = quick
     summary['sampler'] = f'{sampler} 20 steps'
+    summary['guidance_override'] = guidance
     os.makedirs(out_dir, exist_ok=True)
-    tag = '' if sampler == 'pndm' else '-' + sampler
+    tag = ('' if sampler == 'pndm' else '-' + sampler) + ('' if guidance is None else f'-g{guidance:g}')
+    tag += '' if only is None else '-' + '+'.join(sorted(only))
     with open(os.path.join(out_dir, f'eval{tag}.json'), 'w') as f:
         json.dump({'summary': summary, 'cases': [{k: v for k, v in r.items() if k != 'expect'} for r in results]},
                   f, indent=1)

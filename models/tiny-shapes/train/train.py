@@ -382,7 +382,7 @@ def heart_caption(rng, attrs, flipped=False):
 
 
 def train_concept(work, dev, steps, seconds, batch=64, lr=5e-3, seed=3, publish_to=None,
-                  init_words=('circle', 'triangle'), init=None, t_range=(0, 1000)):
+                  init_words=('circle', 'triangle'), init=None, t_range=(100, 800)):
     vae, extra = load_model('vae', work)
     sf = float(extra['__scaling_factor'])
     tok = Tokenizer(os.path.join(work, 'tokenizer'))
@@ -414,6 +414,8 @@ def train_concept(work, dev, steps, seconds, batch=64, lr=5e-3, seed=3, publish_
         k = torch.randint(0, len(z0), (batch,))
         z = z0[k.to(dev)]
         ids = torch.tensor([tok(heart_caption(rng, ex[i % len(ex)][0], i >= len(ex)), concepts) for i in k.tolist()], device=dev)
+        # Mid-range noise levels only: there the UNet decides the outline (high t: only placement and colour; low t:
+        # only edges), and that is what the concept has to steer.
         t = torch.randint(t_range[0], t_range[1], (batch,), device=dev)
         noise = torch.randn_like(z)
         a = ac[t][:, None, None, None]
