@@ -52,7 +52,13 @@ export function createConceptLibrary(deps: ConceptLibraryDeps): ConceptLibrary {
     if (cached) return { ...cached, trigger: concept.trigger };
     const bytes = new Uint8Array(readFileSync(path.join(deps.dataDir, ...concept.file.split('/'))));
     const parsed = readConceptFile(bytes, concept.file);
-    const vectors = { trigger: concept.trigger, vectors: parsed.vectors, count: parsed.count, width: parsed.width };
+    const vectors = {
+      trigger: concept.trigger,
+      hash: concept.id,
+      vectors: parsed.vectors,
+      count: parsed.count,
+      width: parsed.width,
+    };
     cache.set(concept.id, vectors);
     return vectors;
   }

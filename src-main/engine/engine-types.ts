@@ -35,6 +35,8 @@ export interface GenerateParams {
 /** One learned concept: `count` vectors of the text encoder's width, expanded from `trigger` (A1111 semantics). */
 export interface ConceptVectors {
   trigger: string;
+  /** The embedding file's content hash, when it came from the library (recorded with the images; unused here). */
+  hash?: string;
   /** count × width, row-major. */
   vectors: Float32Array;
   count: number;

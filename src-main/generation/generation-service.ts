@@ -13,6 +13,7 @@ import type { SaveJob, SavedImage } from '../gallery/save';
 import type { z } from 'zod';
 import type { generateRequestSchema, JobSettings, ModelInfo } from '../shared/generation';
 import { StudioError } from '../shared/errors';
+import type { GalleryConcept } from '../shared/gallery';
 import { encodePreview } from './preview-png';
 
 type GenerateRequest = z.output<typeof generateRequestSchema>;
@@ -44,7 +45,7 @@ export function createGenerationService(deps: {
   log: (message: string) => void;
 }): GenerationService {
   /** What the gallery needs of a job that the engine's result does not carry. */
-  const inputs = new Map<string, { initImage?: InitImage }>();
+  const inputs = new Map<string, { initImage?: InitImage; concepts: GalleryConcept[] }>();
   const internal = new Map<string, { resolve: (r: GenerateResult) => void; reject: (e: Error) => void }>();
   let submittingInternal = false;
 
@@ -56,9 +57,13 @@ export function createGenerationService(deps: {
     return model;
   }
 
-  function saveImages(event: Extract<JobEvent, { type: 'done' }>, initImage: InitImage | undefined) {
+  function saveImages(
+    event: Extract<JobEvent, { type: 'done' }>,
+    initImage: InitImage | undefined,
+    concepts: GalleryConcept[],
+  ) {
     const { images, settings, provider, timings } = event.result;
-    const saved = deps.save({ images, settings, provider, timings, initImage });
+    const saved = deps.save({ images, settings, provider, timings, initImage, concepts });
     return saved.map((image) => ({
       id: image.id,
       media: image.path,
@@ -130,7 +135,7 @@ export function createGenerationService(deps: {
         concepts: deps.concepts?.(),
       };
       const jobId = deps.queue().submit(model.dir, params, { previewEvery: request.previewEvery });
-      inputs.set(jobId, { initImage: params.initImage });
+      inputs.set(jobId, { initImage: params.initImage, concepts: conceptsUsed(params) });
       return { jobId, seed: String(seed) };
     },
     async run(request) {
@@ -186,7 +191,7 @@ export function createGenerationService(deps: {
         case 'done': {
           let images;
           try {
-            images = saveImages(event, input?.initImage);
+            images = saveImages(event, input?.initImage, input?.concepts ?? []);
           } catch (error) {
             deps.log(`saving images of job ${event.jobId} failed: ${String(error)}`);
             return deps.events.emit('job.failed', {
@@ -215,4 +220,16 @@ function decodeInitImage(pngBase64: string) {
   } catch (error) {
     throw new StudioError('invalid_input', `initImage: ${(error as Error).message}`);
   }
+}
+
+/** The concepts a job's prompts actually use (their trigger appears as a word), to record with its images. */
+function conceptsUsed(params: GenerateParams): GalleryConcept[] {
+  const text = `${params.prompt} ${params.negative ?? ''}`.toLowerCase();
+  return (params.concepts ?? [])
+    .filter((c) => new RegExp(`(^|[^\\p{L}])${escapeRegExp(c.trigger.toLowerCase())}($|[^\\p{L}])`, 'u').test(text))
+    .map((c) => ({ trigger: c.trigger, hash: c.hash ?? '' }));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
