@@ -36,6 +36,8 @@ import tempfile
 import types
 import warnings
 
+import diffusers_stubs
+
 OPSET = 14  # what diffusers' convert_stable_diffusion_checkpoint_to_onnx.py uses
 SEED = 20240613
 SIZE = 64  # native image size: 8×8 latents
@@ -123,48 +125,7 @@ def diffusers_env():
 
 
 def _install_stubs():
-    stub_roots = {"huggingface_hub", "safetensors", "transformers", "tokenizers", "httpx"}
-
-    class Meta(type):
-        def __getattr__(cls, name):
-            if name.startswith("__"):
-                raise AttributeError(name)
-            return Meta(name, (Dummy,), {})
-
-    class Dummy(metaclass=Meta):
-        def __init__(self, *args, **kwargs):
-            pass
-
-        def __call__(self, *args, **kwargs):
-            return Dummy()
-
-        def __getattr__(self, name):
-            if name.startswith("__"):
-                raise AttributeError(name)
-            return Dummy()
-
-    class StubModule(types.ModuleType):
-        def __getattr__(self, name):
-            if name.startswith("__"):
-                raise AttributeError(name)
-            return "/tmp/hf-stub" if name.isupper() else Meta(name, (Dummy,), {})
-
-    class Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-        def find_spec(self, fullname, path, target=None):
-            if fullname.split(".")[0] in stub_roots:
-                return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
-            return None
-
-        def create_module(self, spec):
-            module = StubModule(spec.name)
-            module.__path__ = []
-            module.__version__ = "99.0.0"
-            return module
-
-        def exec_module(self, module):
-            pass
-
-    sys.meta_path.insert(0, Finder())
+    diffusers_stubs.install_stubs({"huggingface_hub", "safetensors", "transformers", "tokenizers", "httpx"})
 
 
 def _patch_old_torch(torch):

@@ -28,6 +28,8 @@ import subprocess
 import sys
 import types
 
+import diffusers_stubs
+
 SCRIPT = "tools/reference/scheduler_references.py"
 SHAPE = (1, 4, 2, 2)  # latents: only elementwise ops, so a few values suffice
 
@@ -110,48 +112,7 @@ def plan():
 
 def install_stubs():
     """Let `import diffusers` succeed without the hub/image packages the scheduler code never touches."""
-    stub_roots = {"huggingface_hub", "safetensors", "PIL", "regex", "requests", "httpx", "tqdm"}
-
-    class Meta(type):
-        def __getattr__(cls, name):
-            if name.startswith("__"):
-                raise AttributeError(name)
-            return Meta(name, (Dummy,), {})
-
-    class Dummy(metaclass=Meta):
-        def __init__(self, *args, **kwargs):
-            pass
-
-        def __call__(self, *args, **kwargs):
-            return Dummy()
-
-        def __getattr__(self, name):
-            if name.startswith("__"):
-                raise AttributeError(name)
-            return Dummy()
-
-    class StubModule(types.ModuleType):
-        def __getattr__(self, name):
-            if name.startswith("__"):
-                raise AttributeError(name)
-            return "/tmp/hf-stub" if name.isupper() else Meta(name, (Dummy,), {})
-
-    class Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-        def find_spec(self, fullname, path, target=None):
-            if fullname.split(".")[0] in stub_roots:
-                return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
-            return None
-
-        def create_module(self, spec):
-            module = StubModule(spec.name)
-            module.__path__ = []
-            module.__version__ = "99.0.0"
-            return module
-
-        def exec_module(self, module):
-            pass
-
-    sys.meta_path.insert(0, Finder())
+    Dummy = diffusers_stubs.install_stubs({"huggingface_hub", "safetensors", "PIL", "regex", "requests", "httpx", "tqdm"})
     import torch
 
     for name in ("xpu", "mtia", "mps", "npu", "musa", "hpu"):
