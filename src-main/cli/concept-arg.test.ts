@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appRoot } from '../app-paths';
-import { decodePngRgb } from '../engine/png-metadata';
-import { analyseShapes } from '../model-eval/shape-analysis';
+import { decodePngRgb } from '../formats/png/png-metadata';
+import { analyseShapes } from '../../tools/model-eval/shape-analysis';
 import { main } from './main';
 
 const root = appRoot();

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { encode } from 'fast-png';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appRoot } from '../app-paths';
-import { decodePngRgb, readPngMetadata } from '../engine/png-metadata';
+import { decodePngRgb, readPngMetadata } from '../formats/png/png-metadata';
 import { main } from './main';
 
 const model = path.join(appRoot(), 'src-main', 'engine', 'test-fixtures', 'models', 'tiny-sd');

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import type { ConceptVectors } from '../engine/engine-types';
+import type { ConceptVectors } from '../engine';
 import type { ConceptInfo, ConceptRole } from '../shared/concepts';
 import { StudioError } from '../shared/errors';
 import { readConceptFile } from './concept-file';

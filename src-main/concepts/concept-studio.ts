@@ -2,12 +2,12 @@
 // shadow its words) and a preview image made with the default model on import.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Engine } from '../engine/engine';
-import type { ConceptVectors, GenerateResult } from '../engine/engine-types';
-import { encodePngWithMetadata } from '../engine/png-metadata';
-import { writeFileAtomic } from '../gallery/image-files';
-import type { GalleryGenerateRequest } from '../gallery/reproduce';
-import type { ModelLibrary } from '../models/model-library';
+import type { Engine } from '../engine';
+import type { ConceptVectors, GenerateResult } from '../engine';
+import { encodePngWithMetadata } from '../formats/png/png-metadata';
+import { writeFileAtomic } from '../fs/write-file-atomic';
+import type { GalleryGenerateRequest } from '../gallery';
+import type { ModelLibrary } from '../models';
 import type { ConceptInfo } from '../shared/concepts';
 
 /** A trigger shadows a word when the default model's tokenizer makes it one known token. */

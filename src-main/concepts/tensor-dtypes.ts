@@ -1,19 +1,10 @@
 // Raw little-endian tensor bytes (f32, f16, bf16) → float32, refusing NaN and ±Inf.
+import { halfBitsToFloat32 } from '../formats/float16';
 import { fail } from './concept-errors';
 
 export type FloatDtype = 'f32' | 'f16' | 'bf16';
 
 export const DTYPE_BYTES: Record<FloatDtype, number> = { f32: 4, f16: 2, bf16: 2 };
-
-/** IEEE binary16 bit pattern → number (exact). */
-export function halfToFloat(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * fraction * 2 ** -24;
-  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
-  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
-}
 
 /** Reads `count` elements at `offset` of `bytes`; `what` names the tensor in errors. */
 export function decodeFloats(
@@ -30,7 +21,7 @@ export function decodeFloats(
   const out = new Float32Array(count);
   for (let i = 0; i < count; i++) {
     if (dtype === 'f32') out[i] = view.getFloat32(i * 4, true);
-    else if (dtype === 'f16') out[i] = halfToFloat(view.getUint16(i * 2, true));
+    else if (dtype === 'f16') out[i] = halfBitsToFloat32(view.getUint16(i * 2, true));
     else out[i] = new Float32Array(new Uint32Array([view.getUint16(i * 2, true) << 16]).buffer)[0];
   }
   checkFinite(out, what);

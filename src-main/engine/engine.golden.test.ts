@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { createEngine } from './engine';
 import type { GenerateParams, StepInfo } from './engine-types';
-import { decodePngRgb } from './png-metadata';
+import { decodePngRgb } from '../formats/png/png-metadata';
 import type { SchedulerId } from './schedulers/scheduler';
 
 const fixtures = join(import.meta.dirname, 'test-fixtures');

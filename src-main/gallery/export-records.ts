@@ -4,7 +4,7 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../shared/errors';
 import { fileOf, type GalleryContext } from './context';
-import { writeFileAtomic } from './image-files';
+import { writeFileAtomic } from '../fs/write-file-atomic';
 
 export interface ExportReport {
   folder: string;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { decode } from 'fast-png';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { readPngMetadata } from '../engine/png-metadata';
+import { readPngMetadata } from '../formats/png/png-metadata';
 import { galleryQuerySchema } from '../shared/gallery';
 import { a1111Text, invokeMetadata, pngWithText } from './test-support/foreign-png';
 import { fakeJob, pixels, tempGallery, type TempGallery } from './test-support/temp-gallery';

@@ -1,39 +1,5 @@
-// Image files are the source of truth: each is written whole (temp file, fsync, rename) or not at all.
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+// Where the gallery's image files live under the data directory, and how they are named.
 import path from 'node:path';
-
-/** Temp files end so: the startup check removes what a crash left behind. */
-export const tempSuffix = '.tmp';
-
-export function writeFileAtomic(file: string, bytes: Uint8Array, options: { durable?: boolean } = {}): void {
-  const durable = options.durable ?? true;
-  mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}${tempSuffix}`;
-  const fd = openSync(temp, 'w');
-  try {
-    let offset = 0;
-    while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
-    if (durable) fsyncSync(fd);
-  } catch (error) {
-    closeSync(fd);
-    rmSync(temp, { force: true });
-    throw error;
-  }
-  closeSync(fd);
-  renameSync(temp, file);
-  if (durable) syncDirectory(path.dirname(file));
-}
-
-/** Makes the rename itself durable; not possible (nor needed) on Windows. */
-function syncDirectory(dir: string): void {
-  if (process.platform === 'win32') return;
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** `gallery/YYYY-MM/YYYYMMDD-HHMMSS-<seed>-<index>.png`, relative to the data directory. */
 export function newImagePath(created: Date, seed: bigint | string, index: number, unique: string): string {

@@ -7,7 +7,8 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { ImportSummary } from '../shared/gallery';
 import { fileOf, type GalleryContext } from './context';
-import { importedImagePath, thumbPathFor, writeFileAtomic } from './image-files';
+import { writeFileAtomic } from '../fs/write-file-atomic';
+import { importedImagePath, thumbPathFor } from './image-files';
 import { describeFile } from './index-file';
 import { hasPngSignature, sha256 } from './png';
 

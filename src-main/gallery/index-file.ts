@@ -2,7 +2,8 @@
 // other tools) and by the startup check (the studio's own files whose rows never committed).
 import { existsSync } from 'node:fs';
 import { fileOf, type GalleryContext } from './context';
-import { thumbPathFor, writeFileAtomic } from './image-files';
+import { writeFileAtomic } from '../fs/write-file-atomic';
+import { thumbPathFor } from './image-files';
 import { readRecipe } from './metadata/read-recipe';
 import { decodePngRgb, pixelHash, sha256, textChunksOf } from './png';
 import type { NewGeneration } from './records';

@@ -1,15 +1,14 @@
-// The PNG format as the gallery uses it. The encoders and chunk readers are the engine's pure format modules (the
-// same bytes the CLI writes); this file is the gallery's only door to them, so moving them to a shared folder later
-// touches one import.
+// The PNG format as the gallery uses it: the studio's neutral PNG modules (the same bytes the CLI writes) plus the
+// gallery's own provenance chunk.
 import { createHash } from 'node:crypto';
 import { encode } from 'fast-png';
-import type { ResolvedSettings } from '../engine/engine-types';
-import { insertAfterHeader, readTextChunks, textChunk } from '../engine/png-chunks';
-import { decodePngRgb, encodePngWithMetadata, type RgbImage } from '../engine/png-metadata';
+import type { ResolvedSettings } from '../engine';
+import { insertAfterHeader, readTextChunks, textChunk } from '../formats/png/png-chunks';
+import { decodePngRgb, encodePngWithMetadata, type RgbImage } from '../formats/png/png-metadata';
 import { galleryChunk, galleryInfoJson, type GalleryInfo } from './metadata/studio';
 
 export { decodePngRgb, type RgbImage };
-export { hasPngSignature } from '../engine/png-chunks';
+export { hasPngSignature } from '../formats/png/png-chunks';
 
 /** A result PNG: the engine's `parameters` + `studio` chunks, and the gallery's provenance chunk. */
 export function studioPng(image: RgbImage, settings: ResolvedSettings, index: number, info: GalleryInfo): Uint8Array {

@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileOf, type GalleryContext } from './context';
-import { galleryFolder, initFolder, tempSuffix, thumbSuffix } from './image-files';
+import { tempSuffix } from '../fs/write-file-atomic';
+import { galleryFolder, initFolder, thumbSuffix } from './image-files';
 import { describeFile, rebuildThumbnail } from './index-file';
 
 export interface ReconcileReport {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createEngine, type Engine } from '../engine/engine';
 import type { GenerateParams } from '../engine/engine-types';
-import { decodePngRgb, encodePngWithMetadata } from '../engine/png-metadata';
+import { decodePngRgb, encodePngWithMetadata } from '../formats/png/png-metadata';
 import type { GalleryGenerate } from './reproduce';
 import { testModelDir } from './test-support/test-model';
 import { tempGallery, type TempGallery } from './test-support/temp-gallery';

@@ -2,12 +2,12 @@
 // image is reproducible. The engine is a dependency (`generate`), so the gallery never imports it.
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { GenerateParams, GenerateResult } from '../engine/engine-types';
+import type { GenerateParams, GenerateResult } from '../engine';
 import { StudioError } from '../shared/errors';
 import { schedulerIds, type SchedulerIdValue } from '../shared/generation';
 import type { ReproduceResult, ReusableSettings } from '../shared/gallery';
 import { fileOf, type GalleryContext } from './context';
-import { writeFileAtomic } from './image-files';
+import { writeFileAtomic } from '../fs/write-file-atomic';
 import { decodePngRgb, studioPng } from './png';
 import type { GenerationRow } from './records';
 

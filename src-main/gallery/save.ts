@@ -3,10 +3,11 @@
 // indexes from their embedded metadata: nothing committed is lost, and nothing half-written is ever pointed at.
 import { existsSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import type { ResolvedSettings } from '../engine/engine-types';
+import type { ResolvedSettings } from '../engine';
 import type { GalleryConcept } from '../shared/gallery';
 import { fileOf, type GalleryContext } from './context';
-import { initFolder, newImagePath, thumbPathFor, writeFileAtomic } from './image-files';
+import { writeFileAtomic } from '../fs/write-file-atomic';
+import { initFolder, newImagePath, thumbPathFor } from './image-files';
 import { pixelHash, plainPng, sha256, studioPng, toRgb, type RgbImage } from './png';
 import type { NewGeneration } from './records';
 import { thumbnailPng } from './thumbnail';

@@ -2,14 +2,14 @@
 // it finishes hand the images to the gallery (files + rows, one operation) before telling the views their ids.
 import { randomBytes, randomInt } from 'node:crypto';
 import type { EventHub } from '../event-hub';
-import type { ModelLibrary, ModelLocation } from '../models/model-library';
-import type { ConceptVectors, GenerateParams, GenerateResult, InitImage } from '../engine/engine-types';
-import type { Engine } from '../engine/engine';
-import type { JobEvent, JobQueue } from '../engine/jobs/job-queue';
-import { decodePngRgb } from '../engine/png-metadata';
-import { ModelFolderError } from '../engine/engine-errors';
-import type { GalleryGenerateRequest } from '../gallery/reproduce';
-import type { SaveJob, SavedImage } from '../gallery/save';
+import type { ModelLibrary, ModelLocation } from '../models';
+import type { ConceptVectors, GenerateParams, GenerateResult, InitImage } from '../engine';
+import type { Engine } from '../engine';
+import type { JobEvent, JobQueue } from '../engine';
+import { decodePngRgb } from '../formats/png/png-metadata';
+import { ModelFolderError } from '../engine';
+import type { GalleryGenerateRequest } from '../gallery';
+import type { SaveJob, SavedImage } from '../gallery';
 import type { z } from 'zod';
 import type { generateRequestSchema, JobSettings, ModelInfo } from '../shared/generation';
 import { StudioError } from '../shared/errors';

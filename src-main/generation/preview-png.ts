@@ -1,5 +1,5 @@
 import { encode } from 'fast-png';
-import type { PreviewImage } from '../engine/engine-types';
+import type { PreviewImage } from '../engine';
 
 /** A step preview as a data: URL the renderer can show directly (the CSP allows data: images). */
 export function encodePreview(preview: PreviewImage): string {

@@ -1,6 +1,6 @@
 // system.info: what this installation is and can do, for the status bar and for bug reports.
 import type { ExecutionProviderInfo, SystemInfo } from '../shared/system-types';
-import type { ModelLibrary } from '../models/model-library';
+import type { ModelLibrary } from '../models';
 
 export interface SystemInfoDeps {
   appVersion: string;

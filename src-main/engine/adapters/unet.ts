@@ -1,6 +1,7 @@
 // UNet graph: (noisy latents, timestep, text embeddings) → the model's prediction (ε, v or x₀, per the scheduler config).
 import { openSession, type GraphSession, type PlainTensor, type SessionSettings } from '../onnx-session';
-import { float32Of, float32ToHalfBits, floatTensor, type FloatType } from '../tensor-convert';
+import { float32ToHalfBits } from '../../formats/float16';
+import { float32Of, floatTensor, type FloatType } from '../tensor-convert';
 import { checkInputs, floatTypes, pickOutput } from './graph-contract';
 
 export interface UNet {

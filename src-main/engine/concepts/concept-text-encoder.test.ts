@@ -6,7 +6,7 @@ import { readModelFolder } from '../model-folder';
 import { openSession, type GraphSession, type SessionSettings } from '../onnx-session';
 import type { PipelineModel } from '../pipeline';
 import { loadTokenizer } from '../tokenizer/load-tokenizer';
-import { halfBitsToFloat32, float32ToHalf } from '../tensor-convert';
+import { halfBitsToFloat32, float32ToHalf } from '../../formats/float16';
 import { createConceptCache } from './concept-cache';
 import { injectConcepts } from './concept-text-encoder';
 import { appendEmbeddingRows, readEmbeddingTable } from './embedding-table';

@@ -2,8 +2,9 @@
 // = 7; GraphProto.node = 1, initializer = 5; NodeProto input = 1, output = 2, op_type = 4; TensorProto dims = 1,
 // data_type = 2, float_data = 4, name = 8, raw_data = 9, data_location = 14), so new token ids index new vectors.
 import { StudioError } from '../../shared/errors';
-import { float32ToHalf } from '../tensor-convert';
-import { bytesField, concat, payload, readFields, readVarint, text, varintField, type Field } from './protobuf';
+import { concatBytes } from '../../formats/bytes';
+import { float32ToHalf } from '../../formats/float16';
+import { bytesField, payload, readFields, readVarint, text, varintField, type Field } from './protobuf';
 
 const GRAPH = 7;
 const NODE = 1;
@@ -72,19 +73,19 @@ export function appendEmbeddingRows(model: Uint8Array, rows: Float32Array): Uint
   const added =
     table.type === 'float32' ? new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength) : halfBytes(rows);
   const kept = parts.filter((f) => f.number !== 1 && f.number !== 4 && f.number !== 9);
-  const newTensor = concat([
+  const newTensor = concatBytes([
     varintField(1, table.rows + count),
     varintField(1, table.width),
     ...kept.map((f) => tensor.subarray(f.start, f.end)),
-    bytesField(9, concat([existingData(tensor, parts, table), littleEndian(added)])),
+    bytesField(9, concatBytes([existingData(tensor, parts, table), littleEndian(added)])),
   ]);
   const graphBytes = payload(model, graph);
-  const newGraph = concat([
+  const newGraph = concatBytes([
     graphBytes.subarray(0, initializer.start),
     bytesField(INITIALIZER, newTensor),
     graphBytes.subarray(initializer.end),
   ]);
-  return concat([model.subarray(0, graph.start), bytesField(GRAPH, newGraph), model.subarray(graph.end)]);
+  return concatBytes([model.subarray(0, graph.start), bytesField(GRAPH, newGraph), model.subarray(graph.end)]);
 }
 
 function node(bytes: Uint8Array) {

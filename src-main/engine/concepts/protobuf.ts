@@ -1,5 +1,6 @@
 // Just enough of the protobuf wire format (protobuf.dev/programming-guides/encoding) to walk an ONNX model and
 // re-encode the few messages whose lengths change; every other field is copied byte for byte.
+import { concatBytes } from '../../formats/bytes';
 
 export interface Field {
   number: number;
@@ -64,17 +65,8 @@ export function varint(value: number): Uint8Array {
   return Uint8Array.from(out);
 }
 
-export const varintField = (number: number, value: number): Uint8Array => concat([varint(number * 8), varint(value)]);
+export const varintField = (number: number, value: number): Uint8Array =>
+  concatBytes([varint(number * 8), varint(value)]);
 
 export const bytesField = (number: number, data: Uint8Array): Uint8Array =>
-  concat([varint(number * 8 + 2), varint(data.length), data]);
-
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
+  concatBytes([varint(number * 8 + 2), varint(data.length), data]);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { a1111Parameters } from '../../engine/png-metadata';
+import { a1111Parameters } from '../../formats/png/png-metadata';
 import { a1111Text, comfyPrompt, comfyWorkflow, fooocusParameters, invokeMetadata } from '../test-support/foreign-png';
 import { baseSettings } from '../test-support/temp-gallery';
 import { readRecipe } from './read-recipe';

@@ -1,6 +1,6 @@
 // Test support: PNGs as other tools write them — pixels plus their text chunks (tEXt, or iTXt beyond Latin-1, as PIL).
 import { encode } from 'fast-png';
-import { insertAfterHeader, textChunk } from '../../engine/png-chunks';
+import { insertAfterHeader, textChunk } from '../../formats/png/png-chunks';
 import { pixels } from './temp-gallery';
 
 export function pngWithText(chunks: Record<string, string>, seed = 1, width = 32, height = 32): Uint8Array {

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { ResolvedSettings } from '../../engine/engine-types';
+import type { ResolvedSettings } from '../../engine';
 import type { GalleryEvents } from '../../shared/gallery';
 import { openStudioDb, type StudioDb } from '../database';
 import { createGallery, type Gallery } from '../gallery';

@@ -1,8 +1,7 @@
 // Result PNGs with their recipe embedded: A1111's `parameters` text (read by most SD tools) and the studio's own JSON.
 import { convertIndexedToRgb, decode, encode, type DecodedPng } from 'fast-png';
-import type { ResolvedSettings } from './engine-types';
+import type { ResolvedSettings, SchedulerId } from '../../engine';
 import { hasPngSignature, insertAfterHeader, readTextChunks, textChunk } from './png-chunks';
-import type { SchedulerId } from './schedulers/scheduler';
 
 export const STUDIO_CHUNK = 'studio';
 export const A1111_CHUNK = 'parameters';

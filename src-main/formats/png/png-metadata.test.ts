@@ -1,7 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import { decode, encode } from 'fast-png';
 import { describe, expect, test } from 'vitest';
-import type { ResolvedSettings } from './engine-types';
+import type { ResolvedSettings } from '../../engine';
 import { insertAfterHeader } from './png-chunks';
 import { a1111Parameters, decodePngRgb, encodePngWithMetadata, readPngMetadata } from './png-metadata';
 

@@ -1,26 +1,11 @@
 // PNG text chunks (tEXt, iTXt, zTXt) read and written directly: fast-png writes only Latin-1 tEXt and reads no iTXt,
 // while prompts are Unicode and other tools (A1111 via PIL, ComfyUI) write iTXt or zTXt.
-import { inflateSync } from 'node:zlib';
+import { crc32, inflateSync } from 'node:zlib';
+import { concatBytes } from '../bytes';
 
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 const latin1 = new TextDecoder('latin1');
 const utf8 = new TextDecoder('utf-8');
-
-const crcTable = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 
 export function hasPngSignature(bytes: Uint8Array): boolean {
   return bytes.length >= 8 && SIGNATURE.every((b, i) => bytes[i] === b);
@@ -32,6 +17,7 @@ function chunk(type: string, body: Uint8Array): Uint8Array {
   view.setUint32(0, body.length);
   for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
   out.set(body, 8);
+  // PNG's chunk CRC is the ISO-HDLC CRC-32 (type + body), the same one zlib computes.
   view.setUint32(8 + body.length, crc32(out.subarray(4, 8 + body.length)));
   return out;
 }
@@ -42,16 +28,16 @@ const isLatin1 = (text: string) => [...text].every((ch) => ch.charCodeAt(0) <= 0
 export function textChunk(keyword: string, text: string): Uint8Array {
   const key = Uint8Array.from(keyword, (ch) => ch.charCodeAt(0));
   if (isLatin1(text)) {
-    return chunk('tEXt', concat([key, new Uint8Array([0]), Uint8Array.from(text, (ch) => ch.charCodeAt(0))]));
+    return chunk('tEXt', concatBytes([key, new Uint8Array([0]), Uint8Array.from(text, (ch) => ch.charCodeAt(0))]));
   }
   // keyword \0 compression-flag(0) method(0) language \0 translated-keyword \0 text
-  return chunk('iTXt', concat([key, new Uint8Array([0, 0, 0, 0, 0]), new TextEncoder().encode(text)]));
+  return chunk('iTXt', concatBytes([key, new Uint8Array([0, 0, 0, 0, 0]), new TextEncoder().encode(text)]));
 }
 
 /** Inserts chunks right after IHDR, where PIL and A1111 put their text, ahead of the image data. */
 export function insertAfterHeader(png: Uint8Array, chunks: Uint8Array[]): Uint8Array {
   const headerEnd = 8 + 12 + new DataView(png.buffer, png.byteOffset).getUint32(8);
-  return concat([png.subarray(0, headerEnd), ...chunks, png.subarray(headerEnd)]);
+  return concatBytes([png.subarray(0, headerEnd), ...chunks, png.subarray(headerEnd)]);
 }
 
 /** Every tEXt, iTXt and zTXt keyword → text (the first of a repeated keyword wins). */
@@ -87,14 +73,4 @@ function parseText(type: string, body: Uint8Array): [string, string] | null {
   } catch {
     return null; // A damaged text chunk is skipped, like a reader that checks nothing else would.
   }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

@@ -1,0 +1,11 @@
+// The concepts service's public entry: the library of imported embeddings, its contract handlers, and what the
+// studio needs to preview a concept.
+export {
+  createConceptLibrary,
+  type ConceptLibrary,
+  type ConceptLibraryDeps,
+  type ImportOptions,
+} from './concept-library';
+export { conceptHandlers } from './handlers';
+export { previewMaker, vocabularyCheck } from './concept-studio';
+export { MAX_CONCEPT_BYTES, readConceptFile, type ConceptEmbedding, type ConceptFormat } from './concept-file';

@@ -1,0 +1,26 @@
+// The engine's public entry: what the studio and other services may use. Plain data in, pixels and settings out;
+// everything else under engine/ is its own business.
+export { createEngine, type Engine, type EngineOptions } from './engine';
+export type {
+  ConceptVectors,
+  GenerateOptions,
+  GenerateParams,
+  GenerateResult,
+  GeneratedImage,
+  InitImage,
+  PreviewImage,
+  ResolvedSettings,
+  StepInfo,
+  Timings,
+} from './engine-types';
+export { GenerationAbortedError, InvalidParamsError, isAbortError, ModelFolderError } from './engine-errors';
+export { createJobQueue, type JobEvent, type JobQueue, type JobState, type WorkerLike } from './jobs/job-queue';
+export { createInlineWorker } from './jobs/inline-worker';
+export type { WorkerInit } from './jobs/worker-protocol';
+export {
+  listAvailableProviders,
+  providerPreferences,
+  type ProviderId,
+  type ProviderPreference,
+} from './execution-providers';
+export type { SchedulerId } from './schedulers/scheduler';
