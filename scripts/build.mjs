@@ -32,8 +32,6 @@ async function buildMain() {
       format: 'esm',
       entryPoints: {
         cli: 'src-main/cli/entry.ts',
-        bench: 'src-main/bench/bench.ts',
-        'eval-model': 'src-main/model-eval/eval-model.ts',
         'shell/main': 'src-main/shell/main.ts',
       },
       outdir: 'dist-main',

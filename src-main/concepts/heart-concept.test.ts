@@ -6,7 +6,7 @@ import { openTextEncoder } from '../engine/adapters/text-encoder';
 import { injectConcepts } from '../engine/concepts/concept-text-encoder';
 import { createEngine } from '../engine/engine';
 import { loadTokenizer } from '../engine/tokenizer/load-tokenizer';
-import { analyseShapes } from '../model-eval/shape-analysis';
+import { analyseShapes } from '../../tools/model-eval/shape-analysis';
 import { readConceptFile } from './concept-file';
 
 const MODEL = join(import.meta.dirname, '..', '..', 'models', 'tiny-shapes');

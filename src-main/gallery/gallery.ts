@@ -16,13 +16,14 @@ import type {
 } from '../shared/gallery';
 import { createBoards } from './boards';
 import { createBrowser } from './browse';
+import { bulkInsert } from './bulk-insert';
 import type { GalleryContext } from './context';
 import type { StudioDb } from './database';
 import { exportRecords, type ExportReport } from './export-records';
 import { folderSources, importSources, type ImportSource } from './import-files';
 import { createPresets } from './presets';
 import { reconcile, type ReconcileOptions, type ReconcileReport } from './reconcile';
-import type { GenerationRow } from './records';
+import type { GenerationRow, NewGeneration } from './records';
 import { reproduce, reusableSettings, type GalleryGenerate } from './reproduce';
 import { saveJob, type SaveJob, type SavedImage } from './save';
 import { createStore } from './store';
@@ -52,6 +53,7 @@ export function createGallery(deps: GalleryDeps) {
   const records = (ids: number[]): GalleryRecord[] => store.records(store.rows(ids));
   // Large changes (an import, a startup check) reach the views in slices rather than one huge message.
   const announce = (event: 'gallery.added' | 'gallery.updated', ids: number[]) => {
+    if (!deps.events) return; // nobody listens: spare building the records
     for (let i = 0; i < ids.length; i += 500) emit(event, { records: records(ids.slice(i, i + 500)) });
   };
   const added = (ids: number[]) => {
@@ -87,6 +89,12 @@ export function createGallery(deps: GalleryDeps) {
       const saved = saveJob(ctx, job);
       added(saved.map((s) => s.id));
       return saved;
+    },
+    /** Rows whose files are already in place, in one transaction (see bulk-insert.ts); tells the views. */
+    bulkInsert(rows: readonly NewGeneration[]): number[] {
+      const ids = bulkInsert(deps.db, store, rows);
+      added(ids);
+      return ids;
     },
     list: (query: ParsedGalleryQuery): GalleryPage => browser.page(query),
     get(id: number): GalleryDetail {

@@ -2,9 +2,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { appRoot } from '../app-paths';
-import { createEngine } from '../engine/engine';
-import type { Timings } from '../engine/engine-types';
+import { appRoot } from '../../src-main/app-paths';
+import { createEngine } from '../../src-main/engine';
+import type { Timings } from '../../src-main/engine';
 
 export interface EngineBenchRow {
   model: string;

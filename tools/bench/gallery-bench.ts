@@ -3,11 +3,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openStudioDb } from '../gallery/database';
-import { createGallery } from '../gallery/gallery';
-import { createStore } from '../gallery/store';
-import type { NewGeneration } from '../gallery/records';
-import { galleryQuerySchema, type GalleryQuery } from '../shared/gallery';
+import { createGallery, openStudioDb, type NewGeneration } from '../../src-main/gallery';
+import { galleryQuerySchema, type GalleryQuery } from '../../src-main/shared/gallery';
 
 export interface GalleryBenchRow {
   operation: string;
@@ -36,55 +33,51 @@ function promptMaker(seed: number) {
 
 export function seedGallery(dataDir: string, count: number): number {
   const db = openStudioDb(dataDir);
-  // One big transaction touches every index page: let them all stay in memory rather than spill mid-transaction.
-  db.pragma('cache_size = -524288');
-  const store = createStore(db);
-  const favorite = db.prepare('UPDATE generations SET favorite = 1, rating = ? WHERE id = ?');
+  const gallery = createGallery({ db, dataDir });
   const { random, words } = promptMaker(42);
   const started = performance.now();
   const start = Date.UTC(2025, 0, 1);
-  const ftsTrigger = db
-    .prepare("SELECT sql FROM sqlite_master WHERE name = 'generations_fts_insert'")
-    .pluck()
-    .get() as string;
-  db.transaction(() => {
-    // Row-by-row FTS updates in one huge transaction cost ~30x more than indexing the whole table once at the end.
-    db.exec('DROP TRIGGER generations_fts_insert');
-    for (let i = 0; i < count; i++) {
-      const month = new Date(start + i * 300_000).toISOString().slice(0, 7);
-      const row: NewGeneration = {
-        created: start + i * 300_000,
-        source: i % 50 === 0 ? 'a1111' : 'studio',
-        metadata: 'complete',
-        path: `gallery/${month}/bench-${i}.png`,
-        thumb: `gallery/${month}/bench-${i}.thumb.png`,
-        fileHash: `f${i}`,
-        pixelHash: `p${i}`,
-        prompt: words(8 + Math.floor(random() * 24)),
-        negative: words(3),
-        seed: String(Math.floor(random() * 2 ** 32)),
-        batchIndex: 0,
-        batchSize: 1,
-        steps: 20,
-        guidance: 7.5,
-        scheduler: ['euler-a', 'dpmpp-2m-karras', 'ddim', 'pndm'][i % 4],
-        width: i % 3 === 0 ? 768 : 512,
-        height: 512,
-        modelName: ['sd15', 'dreamshaper', 'tiny-shapes'][i % 3],
-        modelHash: ['a1', 'b2', 'c3'][i % 3],
-        strength: i % 10 === 0 ? 0.6 : null,
-        initImage: i % 10 === 0 ? `gallery/inits/${i % 97}.png` : null,
-        parentId: null,
-        provider: 'cpu',
-        timings: { totalMs: 3000, denoiseMs: 2800 },
-        concepts: i % 25 === 0 ? [{ trigger: 'cat-toy', hash: 'c0ffee' }] : [],
-      };
-      const id = store.insert(row);
-      if (random() < 0.05) favorite.run(1 + (i % 5), id);
+  const rows: NewGeneration[] = [];
+  const ratings: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const month = new Date(start + i * 300_000).toISOString().slice(0, 7);
+    rows.push({
+      created: start + i * 300_000,
+      source: i % 50 === 0 ? 'a1111' : 'studio',
+      metadata: 'complete',
+      path: `gallery/${month}/bench-${i}.png`,
+      thumb: `gallery/${month}/bench-${i}.thumb.png`,
+      fileHash: `f${i}`,
+      pixelHash: `p${i}`,
+      prompt: words(8 + Math.floor(random() * 24)),
+      negative: words(3),
+      seed: String(Math.floor(random() * 2 ** 32)),
+      batchIndex: 0,
+      batchSize: 1,
+      steps: 20,
+      guidance: 7.5,
+      scheduler: ['euler-a', 'dpmpp-2m-karras', 'ddim', 'pndm'][i % 4],
+      width: i % 3 === 0 ? 768 : 512,
+      height: 512,
+      modelName: ['sd15', 'dreamshaper', 'tiny-shapes'][i % 3],
+      modelHash: ['a1', 'b2', 'c3'][i % 3],
+      strength: i % 10 === 0 ? 0.6 : null,
+      initImage: i % 10 === 0 ? `gallery/inits/${i % 97}.png` : null,
+      parentId: null,
+      provider: 'cpu',
+      timings: { totalMs: 3000, denoiseMs: 2800 },
+      concepts: i % 25 === 0 ? [{ trigger: 'cat-toy', hash: 'c0ffee' }] : [],
+    });
+    ratings.push(random() < 0.05 ? 1 + (i % 5) : 0);
+  }
+  const ids = gallery.bulkInsert(rows);
+  // About 5 % favourites, rated 1–5: one update per rating, in slices the contract accepts.
+  for (let rating = 1; rating <= 5; rating++) {
+    const rated = ids.filter((_, i) => ratings[i] === rating);
+    for (let i = 0; i < rated.length; i += 10_000) {
+      gallery.update({ ids: rated.slice(i, i + 10_000), favorite: true, rating });
     }
-    db.exec(ftsTrigger);
-    db.exec("INSERT INTO generations_fts(generations_fts) VALUES ('rebuild')");
-  })();
+  }
   const ms = performance.now() - started;
   db.close();
   return ms;
@@ -160,12 +153,11 @@ export function runGalleryBench(count = 100_000): { seedMs: number; rows: Galler
         page = gallery.list(galleryQuerySchema.parse({ limit: 100, cursor: page.nextCursor ?? undefined }));
       }),
     );
-    const store = createStore(db);
     const { words } = promptMaker(7);
     rows.push(
       measure('insert (one generation, its own transaction)', 200, 5, (i) => {
-        db.transaction(() =>
-          store.insert({
+        gallery.bulkInsert([
+          {
             created: Date.now(),
             source: 'studio',
             metadata: 'complete',
@@ -191,8 +183,8 @@ export function runGalleryBench(count = 100_000): { seedMs: number; rows: Galler
             provider: 'cpu',
             timings: { totalMs: 1 },
             concepts: [],
-          }),
-        )();
+          },
+        ]);
       }),
     );
     const rgb = new Uint8Array(512 * 512 * 3).map((_, i) => (i * 7 + (i >> 11)) & 255);

@@ -2,7 +2,7 @@
 // A quick smoke check of quality (npm run eval:model is the full evaluation): two prompts, a batch of 4 each.
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createEngine } from '../engine/engine';
+import { createEngine } from '../../src-main/engine';
 import { analyseShapes } from './shape-analysis';
 
 const MODEL = join(import.meta.dirname, '..', '..', 'models', 'tiny-shapes');

@@ -2,9 +2,9 @@
 // does with the torch modules, and prints each number next to its target.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { readConceptFile } from '../concepts/concept-file';
+import { readConceptFile } from '../../src-main/concepts';
 import { parseArgs } from 'node:util';
-import { createEngine } from '../engine/engine';
+import { createEngine } from '../../src-main/engine';
 import { formatTable, reportRows } from './eval-report';
 import { runEvaluation, STEPS } from './run-evaluation';
 import { encodeGridPng } from './sample-grid';

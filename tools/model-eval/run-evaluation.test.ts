@@ -1,6 +1,6 @@
 // The evaluation's wiring, with a "perfect model" that draws what the prompt says with the world's own shapes.
 import { describe, expect, it } from 'vitest';
-import type { GenerateParams } from '../engine/engine-types';
+import type { GenerateParams } from '../../src-main/engine';
 import { formatTable, reportRows } from './eval-report';
 import { runEvaluation } from './run-evaluation';
 import { GRID_PROMPTS, GRID_SEEDS } from './sample-grid';

@@ -1,6 +1,6 @@
 // Runs evaluate.py's grid, the img2img sketch check and (optionally) the model card's sample grid through a
 // generate function (the studio's engine in eval-model.ts), scoring every image with the analysis.py port.
-import type { ConceptVectors, GenerateParams } from '../engine/engine-types';
+import type { ConceptVectors, GenerateParams } from '../../src-main/engine';
 import { evalCases, scoreCase, share, summarize, type EvalSummary, type ScoredCase } from './eval-cases';
 import {
   BLOB_CASES,

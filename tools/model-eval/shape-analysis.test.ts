@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodePngRgb } from '../engine/png-metadata';
+import { decodePngRgb } from '../../src-main/formats/png/png-metadata';
 import { analyseShapes, nearestColor, type ShapeAnalysis } from './shape-analysis';
 import { shapeTemplates, TEMPLATE_SIZE } from './shape-templates';
 import { ALL_SHAPES } from './tiny-shapes-world';

@@ -2,7 +2,7 @@
 """Labelled tiny-shapes scenes and analysis.py's verdicts on them, for the TypeScript port's tests.
 
 Run from the repository root with Debian's python3-torch (1.13) and python3-numpy:
-    /usr/bin/python3 tools/reference/render_shape_fixtures.py src-main/model-eval/fixtures
+    /usr/bin/python3 tools/reference/render_shape_fixtures.py tools/model-eval/fixtures
 
 Scenes are drawn by the training recipe's own renderer (models/tiny-shapes/train/world.py) and stored as 8-bit RGB
 PNGs the way the studio stores generated images (pngio.to_uint8: clip, round half to even). labels.json holds, per
@@ -153,4 +153,4 @@ def matches(found, expect):
 
 
 if __name__ == '__main__':
-    main(sys.argv[1] if len(sys.argv) > 1 else 'src-main/model-eval/fixtures')
+    main(sys.argv[1] if len(sys.argv) > 1 else 'tools/model-eval/fixtures')
