@@ -1,5 +1,6 @@
 // The gallery as the renderer sees it: records, queries, actions, presets and boards, validated here at the boundary.
 import { z } from 'zod';
+import { base64Png } from './base64-png';
 import { schedulerIds, seedSchema, type GeneratedImageRef } from './generation';
 
 export const gallerySources = ['studio', 'a1111', 'invokeai', 'comfyui', 'fooocus', 'unknown'] as const;
@@ -165,12 +166,6 @@ export const galleryUpdateSchema = z
   })
   .strict();
 export type GalleryUpdate = z.output<typeof galleryUpdateSchema>;
-
-/** 24 MiB of base64 per file, and the transport's body limit over all of them. */
-const base64Png = z
-  .string()
-  .max(24 * 1024 * 1024)
-  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
 
 export const galleryImportSchema = z
   .object({

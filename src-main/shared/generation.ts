@@ -1,5 +1,6 @@
 // What a renderer may ask of the engine, and what it hears back while a job runs. Validated here, at the boundary.
 import { z } from 'zod';
+import { base64Png } from './base64-png';
 
 export const schedulerIds = ['pndm', 'ddim', 'euler', 'euler-a', 'dpmpp-2m', 'dpmpp-2m-karras', 'lcm'] as const;
 export type SchedulerIdValue = (typeof schedulerIds)[number];
@@ -18,12 +19,6 @@ export const seedSchema = z
   .refine((value) => value <= maxSeed, { message: 'must be at most 2^64 - 1' });
 
 const dimension = z.number().int().min(64).max(2048).multipleOf(8, 'must be a multiple of 8');
-
-/** 24 MiB of base64 is a 18 MiB PNG: far beyond any sketch at 2048². */
-const base64Png = z
-  .string()
-  .max(24 * 1024 * 1024)
-  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
 
 export const generateRequestSchema = z
   .object({
