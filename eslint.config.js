@@ -23,6 +23,8 @@ export default tseslint.config(
       'models/**/train/',
       'tools/',
       '.studio-data/',
+      '.build-lock/',
+      '.dist-*-staging-*/',
     ],
   },
   js.configs.recommended,
