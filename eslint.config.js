@@ -24,6 +24,8 @@ export default tseslint.config(
       'e2e/artifacts/',
       'models/**/train/',
       '.studio-data/',
+      '.build-lock/',
+      '.dist-*-staging-*/',
     ],
   },
   js.configs.recommended,

@@ -1,22 +1,25 @@
-// Builds the main-process bundles (esbuild) and the renderer (Vite). `--main` or `--renderer` builds one side only.
+// Builds the main-process bundles (esbuild) and the renderer (Vite). `--main` or `--renderer` builds one side only;
+// `--if-stale` skips a side whose sources have not changed since its last build (see build-freshness.mjs).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildAtomically } from './build-atomic.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
 const quiet = args.has('--quiet');
 const only = args.has('--main') ? 'main' : args.has('--renderer') ? 'renderer' : 'all';
+const force = !args.has('--if-stale');
 const started = Date.now();
 
-if (only !== 'renderer') await buildMain();
-if (only !== 'main') buildRenderer();
-if (!quiet) console.error(`build (${only}) finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+let built = false;
+if (only !== 'renderer') built = (await buildAtomically(root, 'main', buildMain, { force })) || built;
+if (only !== 'main') built = (await buildAtomically(root, 'renderer', buildRenderer, { force })) || built;
+const took = `${((Date.now() - started) / 1000).toFixed(1)} s`;
+if (!quiet) console.error(built ? `build (${only}) finished in ${took}` : `build (${only}) is up to date`);
 
-async function buildMain() {
-  rmSync(path.join(root, 'dist-main'), { recursive: true, force: true });
+async function buildMain(outdir) {
   const common = {
     absWorkingDir: root,
     bundle: true,
@@ -34,7 +37,7 @@ async function buildMain() {
         cli: 'src-main/cli/entry.ts',
         'shell/main': 'src-main/shell/main.ts',
       },
-      outdir: 'dist-main',
+      outdir,
       splitting: true,
       chunkNames: 'chunks/[name]-[hash]',
     }),
@@ -43,23 +46,24 @@ async function buildMain() {
       ...common,
       format: 'esm',
       entryPoints: { 'engine-worker': 'src-main/engine/jobs/engine-worker.ts' },
-      outdir: 'dist-main',
+      outdir,
     }),
     // Sandboxed preloads must be CommonJS and may only require 'electron'.
     build({
       ...common,
       format: 'cjs',
       entryPoints: { 'shell/preload': 'src-main/shell/preload.ts' },
-      outdir: 'dist-main',
+      outdir,
       outExtension: { '.js': '.cjs' },
       external: ['electron'],
     }),
   ]);
 }
 
-function buildRenderer() {
+function buildRenderer(outDir) {
   const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
-  const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', quiet ? 'error' : 'warn'], {
+  const options = ['--outDir', outDir, '--emptyOutDir', '--logLevel', quiet ? 'error' : 'warn'];
+  const result = spawnSync(process.execPath, [vite, 'build', ...options], {
     cwd: root,
     stdio: 'inherit',
   });

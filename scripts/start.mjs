@@ -9,7 +9,7 @@ import { ensureNative } from './ensure-native.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const passThrough = process.argv.slice(2);
 
-run(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--quiet']);
+run(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--if-stale', '--quiet']);
 
 let binary = electronBinary(root);
 if (!binary && hasDisplay()) {

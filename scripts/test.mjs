@@ -12,7 +12,7 @@ const resultsDir = path.join(root, 'test-summary');
 mkdirSync(resultsDir, { recursive: true });
 const bin = (name, file) => path.join(root, 'node_modules', name, file);
 
-step('build', [path.join(root, 'scripts', 'build.mjs'), '--quiet']);
+step('build', [path.join(root, 'scripts', 'build.mjs'), '--if-stale', '--quiet']);
 ensureNative(root, { runtime: 'node' });
 
 const unitJson = path.join(resultsDir, 'unit.json');

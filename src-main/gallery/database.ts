@@ -7,6 +7,8 @@ import { migrations, schemaVersion, type Migration } from './migrations';
 
 export type StudioDb = Database.Database;
 
+const busyTimeoutMs = 5000;
+
 export interface OpenOptions {
   /** Default: every migration (the current schema); tests pass fewer to build an older database. */
   migrations?: readonly Migration[];
@@ -19,14 +21,15 @@ export function studioDbPath(dataDir: string): string {
 
 export function openStudioDb(dataDir: string, options: OpenOptions = {}): StudioDb {
   mkdirSync(dataDir, { recursive: true });
-  const db = new Database(studioDbPath(dataDir));
+  // Another process (a second CLI run, the app) may hold the write lock: wait for it instead of failing at once.
+  // Set at open, so switching a fresh file to WAL waits too.
+  const db = new Database(studioDbPath(dataDir), { timeout: busyTimeoutMs });
   try {
     db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode survives any process crash; after a power cut the last commits may be lost, and the
     // startup reconciliation re-indexes their files (which are fsynced before their rows commit).
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
     migrate(db, dataDir, options.migrations ?? migrations, options.log ?? (() => {}));
     // Statistics for the planner (index or scan, per filter), refreshed only when tables changed a lot; the limit
     // keeps a first analysis of 100,000 rows to a few milliseconds.
@@ -40,7 +43,7 @@ export function openStudioDb(dataDir: string, options: OpenOptions = {}): Studio
 }
 
 export function migrate(db: StudioDb, dataDir: string, list: readonly Migration[], log: (m: string) => void): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
+  const current = userVersion(db);
   const target = list.length;
   if (current > schemaVersion) {
     throw new Error(
@@ -50,13 +53,23 @@ export function migrate(db: StudioDb, dataDir: string, list: readonly Migration[
   if (current >= target) return;
   // One copy of the database as it was: each step runs in its own transaction, so a failure leaves a valid version.
   if (current > 0) log(`studio.db backed up to ${backup(db, dataDir, current)} before migrating`);
-  for (const migration of list.slice(current)) {
-    db.transaction(() => {
-      db.exec(migration.sql);
-      db.pragma(`user_version = ${migration.version}`);
-    })();
+  // IMMEDIATE takes the write lock before the version is read again: a second process opening the same data
+  // directory at once waits here, then finds the step done, instead of running it twice.
+  const step = db.transaction((): Migration | null => {
+    const version = userVersion(db);
+    if (version >= target) return null;
+    const migration = list[version];
+    db.exec(migration.sql);
+    db.pragma(`user_version = ${migration.version}`);
+    return migration;
+  });
+  for (let migration = step.immediate(); migration; migration = step.immediate()) {
     log(`studio.db migrated to version ${migration.version} (${migration.description})`);
   }
+}
+
+function userVersion(db: StudioDb): number {
+  return db.pragma('user_version', { simple: true }) as number;
 }
 
 function backup(db: StudioDb, dataDir: string, version: number): string {

@@ -2,6 +2,7 @@
 import { BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
 import { dispatch } from '../api/dispatch';
 import type { Studio } from '../studio';
+import { isAppFrameUrl } from './ipc-sender';
 import { appOrigin } from './protocol';
 
 export function registerIpc(studio: Studio, log: (message: string) => void): () => void {
@@ -23,6 +24,5 @@ export function registerIpc(studio: Studio, log: (message: string) => void): () 
 }
 
 function isOwnFrame(event: IpcMainInvokeEvent): boolean {
-  const url = event.senderFrame?.url ?? '';
-  return url.startsWith(appOrigin + '/');
+  return isAppFrameUrl(event.senderFrame?.url, appOrigin);
 }
