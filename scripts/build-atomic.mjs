@@ -24,7 +24,7 @@ const waitStepMs = 100;
 
 /**
  * Builds `side` with `build(outDir)` unless it is fresh (or `force`), and stamps the result.
- * @param {string} root @param {'main' | 'renderer'} side
+ * @param {string} root @param {'main' | 'renderer' | 'tools'} side
  * @param {(outDir: string) => Promise<void> | void} build @param {{ force?: boolean }} options
  * @returns {Promise<boolean>} whether it built
  */

@@ -17,6 +17,7 @@ export const sides = {
     outDir: 'dist-renderer',
     inputs: ['src-renderer', 'src-main/shared', 'vite.config.ts', 'svelte.config.js', ...buildScripts],
   },
+  tools: { outDir: 'dist-tools', inputs: ['tools', 'src-main', 'scripts/build-tools.mjs', ...buildScripts] },
 };
 
 export function inputsFingerprint(root, side) {
