@@ -17,8 +17,11 @@ import { openStudioDb } from './gallery/database';
 import { createGallery, type Gallery } from './gallery/gallery';
 import { galleryHandlers } from './gallery/handlers';
 import { createGenerationService } from './generation/generation-service';
+import { generationHandlers } from './generation/handlers';
+import { modelHandlers } from './models/handlers';
 import { createModelLibrary, type ModelLibrary } from './models/model-library';
 import type { Handlers } from './shared/contract';
+import { systemHandlers } from './system/handlers';
 import { createSystemInfo } from './system/system-info';
 
 export interface StudioOptions {
@@ -95,11 +98,9 @@ export function createStudio(options: StudioOptions): Studio {
   );
 
   const handlers: Handlers = {
-    'system.info': () => systemInfo(),
-    'models.list': () => models.list().map(({ id, name, bundled }) => ({ id, name, bundled })),
-    'models.describe': ({ model }) => generation.describe(model),
-    'generate.submit': (request) => generation.submit(request),
-    'generate.cancel': ({ jobId }) => generation.cancel(jobId),
+    ...systemHandlers(systemInfo),
+    ...modelHandlers(models),
+    ...generationHandlers(generation),
     ...galleryHandlers(gallery, (request) => generation.submit(request)),
     ...conceptHandlers(concepts),
   };

@@ -2,20 +2,15 @@
 import { convertIndexedToRgb, decode, encode, type DecodedPng } from 'fast-png';
 import type { ResolvedSettings } from './engine-types';
 import { hasPngSignature, insertAfterHeader, readTextChunks, textChunk } from './png-chunks';
-import type { SchedulerId } from './schedulers/scheduler';
+import { schedulerRegistry, type SchedulerIdValue } from '../shared/schedulers';
 
 export const STUDIO_CHUNK = 'studio';
 export const A1111_CHUNK = 'parameters';
 
-export const a1111SamplerNames: Record<SchedulerId, string> = {
-  pndm: 'PLMS',
-  ddim: 'DDIM',
-  euler: 'Euler',
-  'euler-a': 'Euler a',
-  'dpmpp-2m': 'DPM++ 2M',
-  'dpmpp-2m-karras': 'DPM++ 2M Karras',
-  lcm: 'LCM',
-};
+export const a1111SamplerNames = Object.fromEntries(schedulerRegistry.map((s) => [s.id, s.a1111])) as Record<
+  SchedulerIdValue,
+  string
+>;
 
 /** The studio's recipe: every resolved setting (seed as a decimal string: JSON has no 64-bit integers). */
 export interface StudioRecipe extends Omit<ResolvedSettings, 'seed'> {
