@@ -19,4 +19,3 @@ export const generationLimits = {
    */
   promptLength: { max: 20_000 },
 } as const;
-

@@ -179,7 +179,8 @@ export function checkValues(v: FormValues): Partial<Record<Field, string>> {
       problems[side] = `must be a multiple of ${limits.side.multiple}`;
   }
   for (const text of ['prompt', 'negative'] as const) {
-    if (v[text].length > limits.promptLength.max) problems[text] = `must be at most ${limits.promptLength.max} characters`;
+    if (v[text].length > limits.promptLength.max)
+      problems[text] = `must be at most ${limits.promptLength.max} characters`;
   }
   const { above, max } = limits.strength;
   if (v.mode === 'img2img' && !(v.strength > above && v.strength <= max))
