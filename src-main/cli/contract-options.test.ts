@@ -6,7 +6,11 @@ import { checkWithContract } from './contract-options';
 
 function refusal(input: Record<string, unknown>): string {
   try {
-    checkWithContract(generateRequestSchema, { prompt: 'a', ...input }, { initImage: 'init-image' });
+    checkWithContract(
+      generateRequestSchema,
+      { prompt: 'a', ...input },
+      { initImage: 'option --init-image', negative: 'NEGATIVE' },
+    );
     return 'accepted';
   } catch (error) {
     expect(error).toBeInstanceOf(UsageError);
@@ -22,4 +26,5 @@ test('the contract decides, the message names the option', () => {
   expect(refusal({ batch: 17 })).toBe('option --batch must be between 1 and 16 images per job');
   expect(refusal({ previewEvery: -1 })).toMatch(/^option --preview-every /);
   expect(refusal({ initImage: {} })).toMatch(/^option --init-image /);
+  expect(refusal({ negative: 'x'.repeat(20_001) })).toMatch(/^NEGATIVE must be at most 20000 characters/);
 });

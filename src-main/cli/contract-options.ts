@@ -4,18 +4,18 @@ import type { z } from 'zod';
 import { UsageError } from './args';
 
 /**
- * Parses `input` (the contract's field names) with `schema`; the first problem becomes a UsageError naming the
- * option that supplied the field (`optionOf`, by default the field name in kebab-case).
+ * Parses `input` (the contract's field names) with `schema`; the first problem becomes a UsageError naming what
+ * supplied the field: `labelOf[field]` (e.g. `QUERY` for a positional), by default `option --field-in-kebab-case`.
  */
 export function checkWithContract<S extends z.ZodType>(
   schema: S,
   input: Record<string, unknown>,
-  optionOf: Record<string, string> = {},
+  labelOf: Record<string, string> = {},
 ): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const [issue] = result.error.issues;
   const field = String(issue.path[0] ?? '');
-  const option = optionOf[field] ?? field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-  throw new UsageError(field ? `option --${option} ${issue.message}` : issue.message);
+  const label = labelOf[field] ?? `option --${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  throw new UsageError(field ? `${label} ${issue.message}` : issue.message);
 }
