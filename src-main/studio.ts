@@ -16,10 +16,24 @@ import { createEventHub, type EventHub } from './event-hub';
 import { openStudioDb } from './gallery/database';
 import { createGallery, type Gallery } from './gallery/gallery';
 import { galleryHandlers } from './gallery/handlers';
+import type { GalleryGenerate } from './gallery/reproduce';
 import { createGenerationService } from './generation/generation-service';
+import { generationHandlers } from './generation/handlers';
+import { modelHandlers } from './models/handlers';
 import { createModelLibrary, type ModelLibrary } from './models/model-library';
 import type { Handlers } from './shared/contract';
+import { systemHandlers } from './system/handlers';
 import { createSystemInfo } from './system/system-info';
+
+// What entries use of the services beyond a built studio: the CLI's commands that take a model folder rather than
+// an installed model (generate, tokenize, reproduce --model) drive an engine of their own, and --concept reads a file
+// without importing it. Exported here so that transports reach services through this one module.
+export { createEngine, type Engine } from './engine/engine';
+export type { ConceptVectors, GenerateParams, GenerateResult, StepInfo } from './engine/engine-types';
+export { providerPreferences, type ProviderPreference } from './engine/execution-providers';
+export { MAX_CONCEPT_BYTES, readConceptFile } from './concepts/concept-file';
+export type { GalleryGenerate } from './gallery/reproduce';
+export type { SavedImage } from './gallery/save';
 
 export interface StudioOptions {
   dataDir: string;
@@ -31,6 +45,15 @@ export interface StudioOptions {
   providers?: ProviderPreference;
   threads?: number;
   log?: (message: string) => void;
+  /** Check the gallery's files against its rows after opening (default true; one-shot CLI commands skip it). */
+  checkGallery?: boolean;
+  /** Make a preview image for each imported concept (default true). */
+  conceptPreviews?: boolean;
+  /**
+   * How the gallery's reproduce runs a generation. Default: a job on the studio's queue with an installed model;
+   * the CLI passes one that also takes a model folder and reports progress on the terminal.
+   */
+  reproduceWith?: GalleryGenerate;
 }
 
 export interface Studio {
@@ -43,12 +66,17 @@ export interface Studio {
   close(): Promise<void>;
 }
 
+/** The models of a data directory: the app's bundled ones and those installed under `models/`. */
+export function openModelLibrary(dataDir: string, bundledModelsDir: string): ModelLibrary {
+  return createModelLibrary({ bundledDir: bundledModelsDir, userDir: path.join(path.resolve(dataDir), 'models') });
+}
+
 export function createStudio(options: StudioOptions): Studio {
   const dataDir = path.resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const log = options.log ?? (() => {});
   const events = createEventHub();
-  const models = createModelLibrary({ bundledDir: options.bundledModelsDir, userDir: path.join(dataDir, 'models') });
+  const models = openModelLibrary(dataDir, options.bundledModelsDir);
   const systemInfo = createSystemInfo({
     appVersion: options.appVersion,
     dataDir,
@@ -67,7 +95,13 @@ export function createStudio(options: StudioOptions): Studio {
   const jobs = (): JobQueue => (queue ??= createJobQueue({ spawn, onEvent: (e) => generation.handleJobEvent(e), log }));
   const inspector = createEngine({ providers: 'cpu', log });
   const db = openStudioDb(dataDir, { log });
-  const gallery = createGallery({ db, dataDir, events, log, generate: (request) => generation.run(request) });
+  const gallery = createGallery({
+    db,
+    dataDir,
+    events,
+    log,
+    generate: options.reproduceWith ?? ((request) => generation.run(request)),
+  });
   const generation = createGenerationService({
     dataDir,
     models,
@@ -82,12 +116,16 @@ export function createStudio(options: StudioOptions): Studio {
     db,
     dataDir,
     isVocabularyWord: vocabularyCheck(inspector, models),
-    makePreview: previewMaker({ dataDir, models, run: (request) => generation.run(request) }),
+    makePreview:
+      options.conceptPreviews === false
+        ? undefined
+        : previewMaker({ dataDir, models, run: (request) => generation.run(request) }),
     log,
   });
   // The startup check runs after the studio is up: opening and the first page do not wait for it.
-  const reconciled = gallery.reconcile().then(
+  const reconciled = (options.checkGallery === false ? Promise.resolve(null) : gallery.reconcile()).then(
     (r) =>
+      r &&
       log(
         `gallery check: ${r.indexed.length} indexed, ${r.missing.length} missing, ${r.tempFilesRemoved} temp files removed`,
       ),
@@ -95,11 +133,9 @@ export function createStudio(options: StudioOptions): Studio {
   );
 
   const handlers: Handlers = {
-    'system.info': () => systemInfo(),
-    'models.list': () => models.list().map(({ id, name, bundled }) => ({ id, name, bundled })),
-    'models.describe': ({ model }) => generation.describe(model),
-    'generate.submit': (request) => generation.submit(request),
-    'generate.cancel': ({ jobId }) => generation.cancel(jobId),
+    ...systemHandlers(systemInfo),
+    ...modelHandlers(models),
+    ...generationHandlers(generation),
     ...galleryHandlers(gallery, (request) => generation.submit(request)),
     ...conceptHandlers(concepts),
   };

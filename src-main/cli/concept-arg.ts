@@ -1,7 +1,6 @@
 // `--concept FILE`: a textual-inversion embedding used for one command, without importing it into the library.
 import { readFileSync } from 'node:fs';
-import { MAX_CONCEPT_BYTES, readConceptFile } from '../concepts/concept-file';
-import type { ConceptVectors } from '../engine/engine-types';
+import { MAX_CONCEPT_BYTES, readConceptFile, type ConceptVectors } from '../studio';
 
 export function readConceptArgs(files: readonly string[] | undefined): ConceptVectors[] {
   return (files ?? []).map((file) => {

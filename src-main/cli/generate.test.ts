@@ -87,6 +87,9 @@ describe('studio generate', () => {
     [['--seed', '18446744073709551616'], /option --seed must be a whole number from 0 to 2\^64-1/],
     [['--seed', '-1'], /option --seed/],
     [['--steps', '0'], /option --steps must be between 1 and 150/],
+    [['--batch', '17'], /option --batch must be between 1 and 16/],
+    [['--prompt', 'x'.repeat(20_001)], /^studio generate: option --prompt must be at most 20000 characters/],
+    [['--negative', 'x'.repeat(20_001)], /^studio generate: option --negative must be at most 20000 characters/],
     [['--provider', 'tpu'], /option --provider must be one of/],
     [['--colour', 'red'], /unknown option --colour/],
   ])('exits 2 for %j', async (extra, message) => {

@@ -1,5 +1,5 @@
 // Progress on stderr: a redrawn bar on a terminal, one plain line per step otherwise (logs, CI).
-import type { StepInfo } from '../engine/engine-types';
+import type { StepInfo } from '../studio';
 
 export function stepReporter(write: (text: string) => void, isTty: boolean, label: string) {
   return {

@@ -2,9 +2,9 @@
 import { InvalidParamsError } from './engine-errors';
 import type { GenerateParams, ResolvedSettings } from './engine-types';
 import type { ModelDescription } from './model-folder';
+import { generationLimits as limits } from '../shared/generation-limits';
+import { generationDefaults, schedulerDefaults } from '../shared/schedulers';
 import { SCHEDULER_IDS, type SchedulerId } from './schedulers/scheduler';
-
-const MAX_SEED = (1n << 64n) - 1n;
 
 function integerIn(field: string, value: number, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
@@ -14,19 +14,30 @@ function integerIn(field: string, value: number, min: number, max: number): numb
 }
 
 function side(field: string, value: number, multiple: number): number {
-  integerIn(field, value, 64, 2048);
-  if (value % 8 !== 0) throw new InvalidParamsError(field, `must be a multiple of 8, got ${value}`);
+  integerIn(field, value, limits.side.min, limits.side.max);
+  if (value % limits.side.multiple !== 0) {
+    throw new InvalidParamsError(field, `must be a multiple of ${limits.side.multiple}, got ${value}`);
+  }
   if (value % multiple !== 0) {
     throw new InvalidParamsError(field, `must be a multiple of ${multiple} for this model, got ${value}`);
   }
   return value;
 }
 
+function promptIn(field: string, value: unknown): void {
+  if (typeof value !== 'string') throw new InvalidParamsError(field, 'must be a string');
+  if (value.length > limits.promptLength.max) {
+    throw new InvalidParamsError(
+      field,
+      `must be at most ${limits.promptLength.max} characters, got ${value.length} (CLIP reads only the first 77 tokens)`,
+    );
+  }
+}
+
 export function resolveSettings(params: GenerateParams, model: ModelDescription): ResolvedSettings {
-  if (typeof params.prompt !== 'string') throw new InvalidParamsError('prompt', 'must be a string');
-  if (params.negative !== undefined && typeof params.negative !== 'string')
-    throw new InvalidParamsError('negative', 'must be a string');
-  if (typeof params.seed !== 'bigint' || params.seed < 0n || params.seed > MAX_SEED) {
+  promptIn('prompt', params.prompt);
+  if (params.negative !== undefined) promptIn('negative', params.negative);
+  if (typeof params.seed !== 'bigint' || params.seed < limits.seed.min || params.seed > limits.seed.max) {
     throw new InvalidParamsError('seed', `must be an integer from 0 to 2^64 - 1, got ${String(params.seed)}`);
   }
   const scheduler: SchedulerId = params.scheduler ?? model.defaultScheduler;
@@ -36,14 +47,19 @@ export function resolveSettings(params: GenerateParams, model: ModelDescription)
       `unknown scheduler "${String(scheduler)}" (one of ${SCHEDULER_IDS.join(', ')})`,
     );
   }
-  const steps = integerIn('steps', params.steps ?? (scheduler === 'lcm' ? 4 : 20), 1, 150);
-  const guidance = params.guidance ?? (scheduler === 'lcm' ? 1 : 7.5);
-  if (typeof guidance !== 'number' || !Number.isFinite(guidance) || guidance < 0 || guidance > 100) {
-    throw new InvalidParamsError('guidance', `must be a number from 0 to 100, got ${String(guidance)}`);
+  const defaults = schedulerDefaults(scheduler);
+  const steps = integerIn('steps', params.steps ?? defaults.steps, limits.steps.min, limits.steps.max);
+  const guidance = params.guidance ?? defaults.guidance;
+  const { min: minGuidance, max: maxGuidance } = limits.guidance;
+  if (typeof guidance !== 'number' || !Number.isFinite(guidance) || guidance < minGuidance || guidance > maxGuidance) {
+    throw new InvalidParamsError(
+      'guidance',
+      `must be a number from ${minGuidance} to ${maxGuidance}, got ${String(guidance)}`,
+    );
   }
   const width = side('width', params.width ?? model.nativeSize, model.sizeMultiple);
   const height = side('height', params.height ?? model.nativeSize, model.sizeMultiple);
-  const batch = integerIn('batch', params.batch ?? 1, 1, 16);
+  const batch = integerIn('batch', params.batch ?? 1, limits.batch.min, limits.batch.max);
 
   let strength: number | null = null;
   if (params.initImage) {
@@ -61,9 +77,10 @@ export function resolveSettings(params: GenerateParams, model: ModelDescription)
     ) {
       throw new InvalidParamsError('initImage', `data must hold ${width}×${height} RGB or RGBA pixels`);
     }
-    strength = params.strength ?? 0.75;
-    if (typeof strength !== 'number' || !(strength > 0 && strength <= 1)) {
-      throw new InvalidParamsError('strength', `must be in (0, 1], got ${String(strength)}`);
+    strength = params.strength ?? generationDefaults.strength;
+    const { above, max } = limits.strength;
+    if (typeof strength !== 'number' || !(strength > above && strength <= max)) {
+      throw new InvalidParamsError('strength', `must be in (${above}, ${max}], got ${String(strength)}`);
     }
     // diffusers keeps floor(steps·strength) steps; zero would leave nothing to denoise (and crash there).
     if (Math.floor(steps * strength) < 1) {

@@ -11,7 +11,7 @@ import { tensorToRgb } from './image-tensor';
 import { imageLatents, noiseLatents } from './initial-latents';
 import type { ModelDescription } from './model-folder';
 import { latentPreview } from './preview';
-import { createScheduler } from './schedulers';
+import { createScheduler, type Scheduler } from './schedulers';
 import type { ClipTokenizer } from './tokenizer/clip-tokenizer';
 import { TorchGenerator } from './rng/torch-generator';
 
@@ -36,8 +36,6 @@ export async function runPipeline(
   initImage: InitImage | undefined,
   { onStep, signal, previewEvery = 0 }: GenerateOptions = {},
 ): Promise<PipelineOutput> {
-  const { description } = model;
-  const { batch, steps } = settings;
   const stopIfCancelled = (stepsDone: number) => {
     if (signal?.aborted) throw new GenerationAbortedError(stepsDone);
   };
@@ -46,49 +44,96 @@ export async function runPipeline(
   const generator = new TorchGenerator(settings.seed);
   const clock = stopwatch();
 
-  // 1. Encode text: [negative × batch, prompt × batch] with guidance, [prompt × batch] without.
+  const context = await encodePrompts(model, settings); // 1
+  const textEncodeMs = clock.lap();
+  const { scheduler, timesteps } = timestepsFor(model.description, settings); // 2
+  const start = await prepareLatents(model, settings, initImage, { generator, scheduler, timesteps }); // 3
+  const imageEncodeMs = clock.lap();
+  const loop = { scheduler, timesteps, generator, clock, onStep, previewEvery, stopIfCancelled };
+  const latents = await denoiseLoop(model, settings, context, start, loop); // 4
+  const denoiseMs = clock.lap();
+  stopIfCancelled(timesteps.length);
+  const images = await decode(model, settings, latents); // 5
+  return { images, timings: { textEncodeMs, imageEncodeMs, denoiseMs, decodeMs: clock.lap() } };
+}
+
+/** The shape of a job's latents: [batch, C, H/f, W/f]. */
+function latentShape({ description }: PipelineModel, { batch, width, height }: ResolvedSettings): number[] {
+  const f = description.vaeScaleFactor;
+  return [batch, description.latentChannels, height / f, width / f];
+}
+
+/** 1. Encode text: [negative × batch, prompt × batch] with guidance, [prompt × batch] without. */
+function encodePrompts(model: PipelineModel, settings: ResolvedSettings) {
   const guided = usesGuidance(settings.guidance, model.unet);
   const texts = guided ? [settings.negative, settings.prompt] : [settings.prompt];
-  const context = await encodeTexts(model, texts, batch);
-  const textEncodeMs = clock.lap();
+  return encodeTexts(model, texts, settings.batch);
+}
 
-  // 2. Timesteps; img2img keeps the last floor(steps·strength) of them (diffusers' get_timesteps).
-  const scheduler = schedulerFor(settings.scheduler, description);
+/** 2. Timesteps; img2img keeps the last floor(steps·strength) of them (diffusers' get_timesteps). */
+function timestepsFor(description: ModelDescription, { scheduler: id, steps, strength }: ResolvedSettings) {
+  const scheduler = schedulerFor(id, description);
   scheduler.setTimesteps(steps);
   let timesteps = scheduler.timesteps;
-  if (settings.strength !== null) {
-    const init = Math.min(Math.floor(steps * settings.strength), steps);
+  if (strength !== null) {
+    const init = Math.min(Math.floor(steps * strength), steps);
     const begin = Math.max(steps - init, 0) * scheduler.order;
     timesteps = timesteps.slice(begin);
     scheduler.setBeginIndex?.(begin);
   }
+  return { scheduler, timesteps };
+}
 
-  // 3. Initial latents [batch, C, H/f, W/f].
-  const f = description.vaeScaleFactor;
-  const latentDims = [batch, description.latentChannels, settings.height / f, settings.width / f];
-  const size = latentDims.reduce((a, b) => a * b, 1);
-  let latents = initImage
-    ? await imageLatents({
-        encoder: await model.vaeEncoder(),
-        image: initImage,
-        generator,
-        scheduler,
-        firstTimestep: timesteps[0],
-        batch,
-        scalingFactor: description.vaeScalingFactor,
-      })
-    : noiseLatents(generator, size, scheduler.initNoiseSigma);
-  const imageEncodeMs = clock.lap();
+/** 3. Initial latents: scaled noise (txt2img), or the encoded image noised to the first timestep (img2img). */
+async function prepareLatents(
+  model: PipelineModel,
+  settings: ResolvedSettings,
+  initImage: InitImage | undefined,
+  { generator, scheduler, timesteps }: { generator: TorchGenerator; scheduler: Scheduler; timesteps: number[] },
+): Promise<Float32Array> {
+  if (!initImage) {
+    const size = latentShape(model, settings).reduce((a, b) => a * b, 1);
+    return noiseLatents(generator, size, scheduler.initNoiseSigma);
+  }
+  return imageLatents({
+    encoder: await model.vaeEncoder(),
+    image: initImage,
+    generator,
+    scheduler,
+    firstTimestep: timesteps[0],
+    batch: settings.batch,
+    scalingFactor: model.description.vaeScalingFactor,
+  });
+}
 
-  // 4. Sample: one (guided) model evaluation and one scheduler step per timestep.
+interface DenoiseLoop {
+  scheduler: Scheduler;
+  timesteps: number[];
+  generator: TorchGenerator;
+  clock: ReturnType<typeof stopwatch>;
+  onStep: GenerateOptions['onStep'];
+  previewEvery: number;
+  stopIfCancelled: (stepsDone: number) => void;
+}
+
+/** 4. Sample: one (guided) model evaluation and one scheduler step per timestep. */
+async function denoiseLoop(
+  model: PipelineModel,
+  settings: ResolvedSettings,
+  context: { data: Float32Array; dims: number[] },
+  initialLatents: Float32Array,
+  { scheduler, timesteps, generator, clock, onStep, previewEvery, stopIfCancelled }: DenoiseLoop,
+): Promise<Float32Array> {
+  const latentDims = latentShape(model, settings);
   const denoise = createDenoiser({
     unet: model.unet,
     context: context.data,
     contextDims: context.dims,
     guidance: settings.guidance,
-    batch,
+    batch: settings.batch,
     latentDims,
   });
+  let latents = initialLatents;
   const total = timesteps.length;
   for (let i = 0; i < total; i++) {
     stopIfCancelled(i);
@@ -110,21 +155,28 @@ export async function runPipeline(
       });
     }
   }
-  const denoiseMs = clock.lap();
+  return latents;
+}
 
-  // 5. Decode each image: latents / scaling_factor → VAE → clamp(x/2 + 0.5) → round(x·255).
-  stopIfCancelled(total);
+/** 5. Decode each image: latents / scaling_factor → VAE → clamp(x/2 + 0.5) → round(x·255). */
+async function decode(
+  model: PipelineModel,
+  settings: ResolvedSettings,
+  latents: Float32Array,
+): Promise<GeneratedImage[]> {
+  const { batch, seed } = settings;
+  const latentDims = latentShape(model, settings);
   const images: GeneratedImage[] = [];
-  const one = size / batch;
-  const scaling = Math.fround(description.vaeScalingFactor);
+  const one = latents.length / batch;
+  const scaling = Math.fround(model.description.vaeScalingFactor);
   for (let b = 0; b < batch; b++) {
     const scaled = new Float32Array(one);
     for (let i = 0; i < one; i++) scaled[i] = Math.fround(latents[b * one + i] / scaling);
     const decoded = await model.vaeDecoder.decode(scaled, [1, ...latentDims.slice(1)]);
     const [, , height, width] = decoded.dims;
-    images.push({ rgb: tensorToRgb(decoded.data, 0, width, height), width, height, seed: settings.seed, index: b });
+    images.push({ rgb: tensorToRgb(decoded.data, 0, width, height), width, height, seed, index: b });
   }
-  return { images, timings: { textEncodeMs, imageEncodeMs, denoiseMs, decodeMs: clock.lap() } };
+  return images;
 }
 
 /** The scheduler from the model's config; a config value it rejects is the model folder's problem. */

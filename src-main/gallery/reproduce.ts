@@ -4,7 +4,8 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { GenerateParams, GenerateResult } from '../engine';
 import { StudioError } from '../shared/errors';
-import { schedulerIds, type SchedulerIdValue } from '../shared/generation';
+import { generationLimits as limits } from '../shared/generation-limits';
+import { isSchedulerId } from '../shared/schedulers';
 import type { ReproduceResult, ReusableSettings } from '../shared/gallery';
 import { fileOf, type GalleryContext } from './context';
 import { writeFileAtomic } from '../fs/write-file-atomic';
@@ -75,14 +76,16 @@ export function reusableSettings(ctx: GalleryContext, id: number): ReusableSetti
   const settings: ReusableSettings = {
     prompt: row.prompt,
     negative: row.negative,
-    batch: Math.min(16, row.batch_size),
+    batch: Math.min(limits.batch.max, row.batch_size),
   };
   if (row.model_name !== null) settings.model = row.model_name;
   if (row.seed !== null) settings.seed = row.seed;
-  if (row.steps !== null && row.steps <= 150) settings.steps = row.steps;
-  if (row.guidance !== null && row.guidance <= 50) settings.guidance = row.guidance;
+  // Settings another tool allowed but the studio does not are left out: the form keeps its own value for them.
+  if (row.steps !== null && row.steps <= limits.steps.max) settings.steps = row.steps;
+  if (row.guidance !== null && row.guidance <= limits.guidance.max) settings.guidance = row.guidance;
   if (isSchedulerId(row.scheduler)) settings.scheduler = row.scheduler;
-  const side = (n: number) => n >= 64 && n <= 2048 && n % 8 === 0;
+  const { min, max, multiple } = limits.side;
+  const side = (n: number) => n >= min && n <= max && n % multiple === 0;
   if (side(row.width) && side(row.height)) Object.assign(settings, { width: row.width, height: row.height });
   if (row.strength !== null && row.init_image !== null) {
     settings.strength = row.strength;
@@ -115,10 +118,6 @@ function initImageOf(ctx: GalleryContext, row: GenerationRow) {
       `The init image of record ${row.id} cannot be read (${(error as Error).message})`,
     );
   }
-}
-
-function isSchedulerId(value: string | null): value is SchedulerIdValue {
-  return value !== null && (schedulerIds as readonly string[]).includes(value);
 }
 
 function maxDifference(

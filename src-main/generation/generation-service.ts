@@ -1,6 +1,6 @@
 // Generation as the app sees it: resolve the model, check the request, queue the job on the engine worker, and when
 // it finishes hand the images to the gallery (files + rows, one operation) before telling the views their ids.
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { EventHub } from '../event-hub';
 import type { ModelLibrary, ModelLocation } from '../models';
 import type { ConceptVectors, GenerateParams, GenerateResult, InitImage } from '../engine';
@@ -13,6 +13,7 @@ import type { SaveJob, SavedImage } from '../gallery';
 import type { z } from 'zod';
 import type { generateRequestSchema, JobSettings, ModelInfo } from '../shared/generation';
 import { StudioError } from '../shared/errors';
+import { randomSeed } from '../shared/random-seed';
 import type { GalleryConcept } from '../shared/gallery';
 import { encodePreview } from './preview-png';
 
@@ -46,8 +47,12 @@ export function createGenerationService(deps: {
 }): GenerationService {
   /** What the gallery needs of a job that the engine's result does not carry. */
   const inputs = new Map<string, { initImage?: InitImage; concepts: GalleryConcept[] }>();
+  /**
+   * Internal jobs (reproduce, concept previews) by id. The queue emits a job's `queued` event while submitting it,
+   * so an internal job's id is chosen and recorded here before it is submitted: every event of it, the first
+   * included, finds it in this map and never reaches the views.
+   */
   const internal = new Map<string, { resolve: (r: GenerateResult) => void; reject: (e: Error) => void }>();
-  let submittingInternal = false;
 
   function resolveModel(idOrName: string | undefined): ModelLocation {
     const model = idOrName ? deps.models.resolve(idOrName) : deps.models.defaultModel();
@@ -76,7 +81,6 @@ export function createGenerationService(deps: {
 
   /** Internal jobs end here, silently; true when the event was one of theirs. */
   function settleInternal(event: JobEvent): boolean {
-    if (event.type === 'queued' && submittingInternal) return true;
     const waiting = internal.get(event.jobId);
     if (!waiting) return false;
     if (event.type === 'done') waiting.resolve(event.result);
@@ -119,6 +123,8 @@ export function createGenerationService(deps: {
   return {
     submit(request) {
       const model = resolveModel(request.model);
+      // A request without a seed gets a fresh one, reported back and stored with the images so that they can be
+      // made again: uniform over the contract's whole range (see randomSeed), never derived from time or job order.
       const seed = request.seed ?? randomSeed();
       const params: GenerateParams = {
         prompt: request.prompt,
@@ -151,11 +157,13 @@ export function createGenerationService(deps: {
         }
       }
       return new Promise<GenerateResult>((resolve, reject) => {
-        submittingInternal = true;
+        const jobId = randomUUID();
+        internal.set(jobId, { resolve, reject });
         try {
-          internal.set(deps.queue().submit(model.dir, request.params), { resolve, reject });
-        } finally {
-          submittingInternal = false;
+          deps.queue().submit(model.dir, request.params, { jobId });
+        } catch (error) {
+          internal.delete(jobId);
+          throw error;
         }
       });
     },
@@ -206,11 +214,6 @@ export function createGenerationService(deps: {
       }
     },
   };
-}
-
-/** torch seeds its generator with the low 32 bits, so a random 32-bit seed is as random as any and shorter to share. */
-function randomSeed(): bigint {
-  return BigInt(randomInt(0, 2 ** 32 - 1)) ^ BigInt(randomBytes(1)[0] & 1);
 }
 
 function decodeInitImage(pngBase64: string) {

@@ -1,7 +1,15 @@
 // The gallery as the renderer sees it: records, queries, actions, presets and boards, validated here at the boundary.
 import { z } from 'zod';
 import { base64Png } from './base64-png';
-import { schedulerIds, seedSchema, type GeneratedImageRef } from './generation';
+import {
+  dimensionSchema,
+  guidanceSchema,
+  promptSchema,
+  schedulerIds,
+  seedSchema,
+  stepsSchema,
+  type GeneratedImageRef,
+} from './generation';
 
 export const gallerySources = ['studio', 'a1111', 'invokeai', 'comfyui', 'fooocus', 'unknown'] as const;
 export type GallerySource = (typeof gallerySources)[number];
@@ -182,14 +190,14 @@ export const seedPolicies = ['random', 'fixed'] as const;
 
 export const presetParamsSchema = z
   .object({
-    prompt: z.string().max(20_000).default(''),
-    negative: z.string().max(20_000).default(''),
+    prompt: promptSchema.default(''),
+    negative: promptSchema.default(''),
     model: z.string().min(1).max(200).optional(),
     scheduler: z.enum(schedulerIds).optional(),
-    steps: z.number().int().min(1).max(150).optional(),
-    guidance: z.number().min(0).max(50).optional(),
-    width: z.number().int().min(64).max(2048).multipleOf(8).optional(),
-    height: z.number().int().min(64).max(2048).multipleOf(8).optional(),
+    steps: stepsSchema.optional(),
+    guidance: guidanceSchema.optional(),
+    width: dimensionSchema.optional(),
+    height: dimensionSchema.optional(),
     concepts: z
       .array(z.object({ trigger: name, hash: z.string().min(1).max(128) }).strict())
       .max(50)

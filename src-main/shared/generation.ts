@@ -1,13 +1,12 @@
 // What a renderer may ask of the engine, and what it hears back while a job runs. Validated here, at the boundary.
 import { z } from 'zod';
 import { base64Png } from './base64-png';
+import { generationLimits as limits } from './generation-limits';
+import { schedulerIds, type SchedulerIdValue } from './schedulers';
 
-export const schedulerIds = ['pndm', 'ddim', 'euler', 'euler-a', 'dpmpp-2m', 'dpmpp-2m-karras', 'lcm'] as const;
-export type SchedulerIdValue = (typeof schedulerIds)[number];
+export { schedulerIds, type SchedulerIdValue } from './schedulers';
 
 export const providerIds = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
-
-const maxSeed = 2n ** 64n - 1n;
 
 /** 0 … 2⁶⁴ − 1, as a decimal string (JSON numbers lose precision past 2⁵³) or a safe integer. */
 export const seedSchema = z
@@ -16,29 +15,64 @@ export const seedSchema = z
     z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
   ])
   .transform((value) => BigInt(value))
-  .refine((value) => value <= maxSeed, { message: 'must be at most 2^64 - 1' });
+  .refine((value) => value <= limits.seed.max, { message: 'must be at most 2^64 - 1' });
 
-const dimension = z.number().int().min(64).max(2048).multipleOf(8, 'must be a multiple of 8');
+const { side, steps, guidance, batch, strength, promptLength } = limits;
+
+/** A width or height. */
+export const dimensionSchema = z
+  .number()
+  .int()
+  .min(side.min, `must be at least ${side.min}`)
+  .max(side.max, `must be at most ${side.max}`)
+  .multipleOf(side.multiple, `must be a multiple of ${side.multiple}`);
+
+/** A prompt or negative prompt. */
+export const promptSchema = z
+  .string()
+  .max(promptLength.max, `must be at most ${promptLength.max} characters (CLIP reads only the first 77 tokens)`);
+
+export const stepsSchema = z
+  .number()
+  .int('must be a whole number')
+  .min(steps.min, `must be between ${steps.min} and ${steps.max}`)
+  .max(steps.max, `must be between ${steps.min} and ${steps.max}`);
+
+export const guidanceSchema = z
+  .number()
+  .min(guidance.min, `must be at least ${guidance.min} and at most ${guidance.max}`)
+  .max(guidance.max, `must be at least ${guidance.min} and at most ${guidance.max}`);
+
+export const batchSchema = z
+  .number()
+  .int('must be a whole number')
+  .min(batch.min, `must be between ${batch.min} and ${batch.max}`)
+  .max(batch.max, `must be between ${batch.min} and ${batch.max} images per job`);
+
+export const strengthSchema = z
+  .number()
+  .gt(strength.above, `must be above ${strength.above} and at most ${strength.max}`)
+  .max(strength.max, `must be above ${strength.above} and at most ${strength.max}`);
 
 export const generateRequestSchema = z
   .object({
     /** A model id from system.info / models.list, or an installed model's name; default: the bundled model. */
     model: z.string().min(1).max(200).optional(),
-    prompt: z.string().max(20_000),
-    negative: z.string().max(20_000).default(''),
+    prompt: promptSchema,
+    negative: promptSchema.default(''),
     /** Absent: a random seed, reported back. */
     seed: seedSchema.optional(),
-    steps: z.number().int().min(1).max(150).optional(),
-    guidance: z.number().min(0).max(50).optional(),
+    steps: stepsSchema.optional(),
+    guidance: guidanceSchema.optional(),
     scheduler: z.enum(schedulerIds).optional(),
-    width: dimension.optional(),
-    height: dimension.optional(),
-    batch: z.number().int().min(1).max(16).default(1),
+    width: dimensionSchema.optional(),
+    height: dimensionSchema.optional(),
+    batch: batchSchema.default(1),
     /** img2img: a PNG of exactly width × height. */
     initImage: z.object({ pngBase64: base64Png }).strict().optional(),
-    strength: z.number().gt(0).max(1).optional(),
+    strength: strengthSchema.optional(),
     /** Attach a preview image to every n-th step event (0: never). */
-    previewEvery: z.number().int().min(0).max(150).default(0),
+    previewEvery: z.number().int().min(0).max(steps.max).default(0),
   })
   .strict();
 

@@ -1,5 +1,5 @@
 // How durations and settings read in the UI.
-import type { SchedulerIdValue } from '../../src-main/shared/generation';
+import { isSchedulerId, schedulerEntry, schedulerIds, type SchedulerIdValue } from '../../src-main/shared/schedulers';
 
 /** 850 ms → "0.9 s", 75 s → "1:15". */
 export function formatDuration(ms: number): string {
@@ -10,24 +10,13 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 }
 
-// Typed as a full record so that a scheduler added to the contract fails the build until it has a name here.
-// (The contract's own `schedulerIds` would pull zod into the renderer bundle; generation.ts builds schemas on load.)
-const schedulerNames: Record<SchedulerIdValue, string> = {
-  pndm: 'PNDM',
-  ddim: 'DDIM',
-  euler: 'Euler',
-  'euler-a': 'Euler a',
-  'dpmpp-2m': 'DPM++ 2M',
-  'dpmpp-2m-karras': 'DPM++ 2M Karras',
-  lcm: 'LCM',
-};
-
-export const schedulers = Object.keys(schedulerNames) as SchedulerIdValue[];
+/** The registry's ids, in its order (shared/schedulers.ts is plain data: no zod in the renderer bundle). */
+export const schedulers: readonly SchedulerIdValue[] = schedulerIds;
 
 export function isScheduler(id: unknown): id is SchedulerIdValue {
-  return typeof id === 'string' && Object.prototype.hasOwnProperty.call(schedulerNames, id);
+  return isSchedulerId(id);
 }
 
 export function schedulerLabel(id: SchedulerIdValue): string {
-  return schedulerNames[id] ?? id;
+  return isSchedulerId(id) ? schedulerEntry(id).label : id;
 }

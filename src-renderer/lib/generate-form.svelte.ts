@@ -1,8 +1,9 @@
 // The generate form: its fields, their checks (the same limits as the contract's schema, so a request that leaves
 // the form is valid), and its persistence in localStorage across launches.
 import type { GenerateRequest, JobSettings, ModelInfo, SchedulerIdValue } from '../../src-main/shared/generation';
+import { generationLimits as limits } from '../../src-main/shared/generation-limits';
+import { generationDefaults } from '../../src-main/shared/schedulers';
 import { isScheduler } from './format';
-import { maxSide, minSide } from './size-presets';
 
 export type Mode = 'txt2img' | 'img2img';
 
@@ -26,7 +27,6 @@ export interface FormValues {
 export type Field = keyof FormValues;
 
 const storageKey = 'studio.generate-form.v1';
-const maxSeed = 2n ** 64n - 1n;
 
 export const defaults: FormValues = {
   model: null,
@@ -34,14 +34,14 @@ export const defaults: FormValues = {
   negative: '',
   seed: '',
   randomSeed: true,
-  steps: 20,
-  guidance: 7.5,
+  steps: generationDefaults.steps,
+  guidance: generationDefaults.guidance,
   scheduler: 'pndm',
   width: 512,
   height: 512,
   batch: 1,
   mode: 'txt2img',
-  strength: 0.75,
+  strength: generationDefaults.strength,
 };
 
 export class GenerateForm {
@@ -167,17 +167,24 @@ export function checkValues(v: FormValues): Partial<Record<Field, string>> {
   };
   if (!v.randomSeed) {
     const seed = v.seed.trim();
-    if (!/^\d{1,20}$/.test(seed) || BigInt(seed) > maxSeed) problems.seed = 'must be a whole number from 0 to 2^64 − 1';
+    if (!/^\d{1,20}$/.test(seed) || BigInt(seed) > limits.seed.max)
+      problems.seed = 'must be a whole number from 0 to 2^64 − 1';
   }
-  range('steps', v.steps, 1, 150);
-  range('guidance', v.guidance, 0, 50, false);
-  range('batch', v.batch, 1, 16);
+  range('steps', v.steps, limits.steps.min, limits.steps.max);
+  range('guidance', v.guidance, limits.guidance.min, limits.guidance.max, false);
+  range('batch', v.batch, limits.batch.min, limits.batch.max);
   for (const side of ['width', 'height'] as const) {
-    range(side, v[side], minSide, maxSide);
-    if (!problems[side] && v[side] % 8 !== 0) problems[side] = 'must be a multiple of 8';
+    range(side, v[side], limits.side.min, limits.side.max);
+    if (!problems[side] && v[side] % limits.side.multiple !== 0)
+      problems[side] = `must be a multiple of ${limits.side.multiple}`;
   }
-  if (v.mode === 'img2img' && !(v.strength > 0 && v.strength <= 1))
-    problems.strength = 'must be more than 0, at most 1';
+  for (const text of ['prompt', 'negative'] as const) {
+    if (v[text].length > limits.promptLength.max)
+      problems[text] = `must be at most ${limits.promptLength.max} characters`;
+  }
+  const { above, max } = limits.strength;
+  if (v.mode === 'img2img' && !(v.strength > above && v.strength <= max))
+    problems.strength = `must be more than ${above}, at most ${max}`;
   return problems;
 }
 

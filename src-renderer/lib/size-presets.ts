@@ -1,7 +1,9 @@
 // Image sizes offered next to the width/height fields, derived from the model's native size: the short side stays
 // native (as 512×768 does for SD 1.5) and the long side follows the ratio.
-export const minSide = 64;
-export const maxSide = 2048;
+import { generationLimits } from '../../src-main/shared/generation-limits';
+
+export const minSide = generationLimits.side.min;
+export const maxSide = generationLimits.side.max;
 
 export interface SizePreset {
   label: string;

@@ -1,17 +1,13 @@
 // `studio concepts <list|import|rename|enable|disable|role|remove>`: the concept library on the app's data directory.
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { bundledModelsDir } from '../../app-paths';
-import { createConceptLibrary, type ConceptLibrary } from '../../concepts/concept-library';
-import { previewMaker, vocabularyCheck } from '../../concepts/concept-studio';
-import { createEngine } from '../../engine/engine';
-import { openStudioDb } from '../../gallery/database';
-import { createModelLibrary } from '../../models/model-library';
 import { conceptRoles, type ConceptInfo, type ConceptRole } from '../../shared/concepts';
 import { StudioError } from '../../shared/errors';
+import type { Studio } from '../../studio';
 import { parseCommand, UsageError, type CommandSpec } from '../args';
 import { dataDirHelp, dataDirOption, resolveDataDir, type CliIo } from '../io';
-import { resolveModelArg } from '../model-arg';
+import { withStudio } from '../studio-session';
+
+type ConceptLibrary = Studio['concepts'];
 
 export const conceptsSpec = {
   name: 'concepts',
@@ -52,50 +48,36 @@ export async function runConcepts(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError(`role must be positive or negative, got '${role}'`);
 
   const dataDir = resolveDataDir(v.data);
-  const models = createModelLibrary({ bundledDir: bundledModelsDir(), userDir: path.join(dataDir, 'models') });
-  const engine = createEngine({ providers: 'cpu', log: () => {} });
-  const db = openStudioDb(dataDir, { log: io.error });
-  try {
-    const library = createConceptLibrary({
-      db,
-      dataDir,
-      isVocabularyWord: vocabularyCheck(engine, models),
-      makePreview: v['no-preview']
-        ? undefined
-        : previewMaker({
-            dataDir,
-            models,
-            run: (request) => engine.generate(resolveModelArg(request.model.name, dataDir), request.params),
-          }),
-      log: io.error,
-    });
-    const print = (c: ConceptInfo) => io.out(v.json ? JSON.stringify(c) : describe(c));
-    const ref = (raw: string) => resolveRef(library, raw);
-    switch (sub) {
-      case 'list':
-        library.list().forEach(print);
-        break;
-      case 'import':
-        print(await library.import(args[0], readFile(args[0]), { trigger: v.trigger, role: role as ConceptRole }));
-        break;
-      case 'rename':
-        print(await library.rename(ref(args[0]), args[1]));
-        break;
-      case 'enable':
-      case 'disable':
-        print(library.setEnabled(ref(args[0]), sub === 'enable'));
-        break;
-      case 'role':
-        print(library.setRole(ref(args[0]), role as ConceptRole));
-        break;
-      default:
-        library.remove(ref(args[0]));
-    }
-    return 0;
-  } finally {
-    db.close();
-    await engine.dispose();
-  }
+  const options = { conceptPreviews: !v['no-preview'], log: io.error };
+  return withStudio(
+    dataDir,
+    async ({ concepts: library }) => {
+      const print = (c: ConceptInfo) => io.out(v.json ? JSON.stringify(c) : describe(c));
+      const ref = (raw: string) => resolveRef(library, raw);
+      switch (sub) {
+        case 'list':
+          library.list().forEach(print);
+          break;
+        case 'import':
+          print(await library.import(args[0], readFile(args[0]), { trigger: v.trigger, role: role as ConceptRole }));
+          break;
+        case 'rename':
+          print(await library.rename(ref(args[0]), args[1]));
+          break;
+        case 'enable':
+        case 'disable':
+          print(library.setEnabled(ref(args[0]), sub === 'enable'));
+          break;
+        case 'role':
+          print(library.setRole(ref(args[0]), role as ConceptRole));
+          break;
+        default:
+          library.remove(ref(args[0]));
+      }
+      return 0;
+    },
+    options,
+  );
 }
 
 function describe(c: ConceptInfo): string {

@@ -1,6 +1,7 @@
 // `studio gallery list | search | show`: the records the app shows, newest first.
-import { galleryQuerySchema } from '../../shared/gallery';
+import { galleryQuerySchema, gallerySearchSchema } from '../../shared/gallery';
 import { intOption, parseCommand, UsageError, type CommandSpec } from '../args';
+import { checkWithContract } from '../contract-options';
 import { dataDirOption, resolveDataDir, type CliIo } from '../io';
 import { cliRecord, parseId, printRecords, withGallery } from './gallery-shared';
 
@@ -53,11 +54,15 @@ export async function runList(argv: string[], io: CliIo): Promise<number> {
   const limit = limitOf(v.limit);
   const after = v['offset-id'] === undefined ? undefined : parseId(v['offset-id']);
   const dataDir = resolveDataDir(v.data);
-  const query = galleryQuerySchema.parse({
-    limit,
-    trash: v.trash === true,
-    cursor: after === undefined ? undefined : `newest.0.${after}`,
-  });
+  const query = checkWithContract(
+    galleryQuerySchema,
+    {
+      limit,
+      trash: v.trash === true,
+      cursor: after === undefined ? undefined : `newest.0.${after}`,
+    },
+    { cursor: 'option --offset-id' },
+  );
   await withGallery(dataDir, (gallery) => printRecords(io, gallery.list(query).items, dataDir, v.json === true));
   return 0;
 }
@@ -66,14 +71,18 @@ export async function runSearch(argv: string[], io: CliIo): Promise<number> {
   const { values: v, positionals } = parseCommand(searchSpec, argv);
   if (positionals[0].trim() === '') throw new UsageError('QUERY must not be empty');
   const dataDir = resolveDataDir(v.data);
-  const query = galleryQuerySchema.parse({
-    query: positionals[0],
-    model: v.model,
-    scheduler: v.scheduler,
-    favorite: v.favorite ? true : undefined,
-    board: v.board,
-    limit: limitOf(v.limit),
-  });
+  const query = checkWithContract(
+    gallerySearchSchema,
+    {
+      query: positionals[0],
+      model: v.model,
+      scheduler: v.scheduler,
+      favorite: v.favorite ? true : undefined,
+      board: v.board,
+      limit: limitOf(v.limit),
+    },
+    { query: 'QUERY' },
+  );
   await withGallery(dataDir, (gallery) => printRecords(io, gallery.list(query).items, dataDir, v.json === true));
   return 0;
 }

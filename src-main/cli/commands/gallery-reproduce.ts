@@ -2,8 +2,7 @@
 // compares it with the stored file pixel by pixel.
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { createEngine } from '../../engine/engine';
-import type { GalleryGenerate } from '../../gallery/reproduce';
+import { createEngine, type GalleryGenerate } from '../../studio';
 import { parseCommand, type CommandSpec } from '../args';
 import { dataDirOption, resolveDataDir, type CliIo } from '../io';
 import { resolveModelArg } from '../model-arg';
@@ -38,7 +37,10 @@ export async function runReproduce(argv: string[], io: CliIo): Promise<number> {
     return engine.generate(dir, params, { onStep: (s) => progress.step(s) });
   };
   try {
-    const result = await withGallery(dataDir, (gallery) => gallery.reproduce(id), { generate, log: io.error });
+    const result = await withGallery(dataDir, (gallery) => gallery.reproduce(id), {
+      reproduceWith: generate,
+      log: io.error,
+    });
     let file = path.join(dataDir, ...result.media.split('/'));
     if (v.out !== undefined) {
       const out = path.resolve(v.out);

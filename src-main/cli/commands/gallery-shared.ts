@@ -1,25 +1,19 @@
 // What the `studio gallery` subcommands share: opening the data directory's gallery, ids as arguments, and records
 // printed as one JSON object per line (the app's records, with paths made into files) or one readable line.
 import path from 'node:path';
-import { openStudioDb } from '../../gallery/database';
-import { createGallery, type Gallery } from '../../gallery/gallery';
-import type { GalleryGenerate } from '../../gallery/reproduce';
 import type { GalleryRecord } from '../../shared/gallery';
+import type { Studio, StudioOptions } from '../../studio';
 import { UsageError } from '../args';
 import type { CliIo } from '../io';
+import { withStudio } from '../studio-session';
 
-/** Runs `use` on the gallery of `dataDir`, closing the database whatever happens. */
-export async function withGallery<T>(
+/** Runs `use` on the gallery of `dataDir`, closing the studio whatever happens. */
+export function withGallery<T>(
   dataDir: string,
-  use: (gallery: Gallery) => Promise<T> | T,
-  options: { generate?: GalleryGenerate; log?: (m: string) => void } = {},
+  use: (gallery: Studio['gallery']) => Promise<T> | T,
+  options: Pick<StudioOptions, 'reproduceWith' | 'log'> = {},
 ): Promise<T> {
-  const db = openStudioDb(dataDir, { log: options.log });
-  try {
-    return await use(createGallery({ db, dataDir, generate: options.generate, log: options.log }));
-  } finally {
-    db.close();
-  }
+  return withStudio(dataDir, (studio) => use(studio.gallery), options);
 }
 
 /** `12` or `"12"` (ids are printed as JSON numbers or strings, and accepted back either way). */

@@ -31,6 +31,11 @@ test('usage errors name the subcommand and the option, and exit 2', async () => 
     code: 2,
     error: ["studio gallery list: option --limit must be a whole number, got 'x'"],
   });
+  // Checked by the contract's gallery.search schema, as HTTP and IPC check it.
+  expect(await run('gallery', 'search', 'red', '--model', '')).toMatchObject({
+    code: 2,
+    error: [expect.stringMatching(/^studio gallery search: option --model /)],
+  });
   expect(await run('gallery', 'show', 'abc')).toMatchObject({
     code: 2,
     error: ["studio gallery show: 'abc' is not a gallery id"],

@@ -1,14 +1,20 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { randomInt } from 'node:crypto';
-import { createEngine } from '../../engine/engine';
-import type { GenerateParams } from '../../engine/engine-types';
-import { providerPreferences, type ProviderPreference } from '../../engine/execution-providers';
 import { decodePngRgb, encodePngWithMetadata } from '../../formats/png/png-metadata';
 import { writeFileAtomic } from '../../fs/write-file-atomic';
-import type { SavedImage } from '../../gallery/save';
-import { schedulerIds, type SchedulerIdValue } from '../../shared/generation';
+import { generateRequestSchema } from '../../shared/generation';
+import { generationLimits as limits } from '../../shared/generation-limits';
+import { randomSeed } from '../../shared/random-seed';
+import { generationDefaults, schedulerDefaults, schedulerIds, type SchedulerIdValue } from '../../shared/schedulers';
+import {
+  createEngine,
+  providerPreferences,
+  type GenerateParams,
+  type ProviderPreference,
+  type SavedImage,
+} from '../../studio';
 import { floatOption, intOption, parseCommand, UsageError, type CommandSpec } from '../args';
+import { checkWithContract } from '../contract-options';
 import { dataDirHelp, dataDirOption, resolveDataDir, type CliIo } from '../io';
 import { readConceptArgs } from '../concept-arg';
 import { resolveModelArg } from '../model-arg';
@@ -45,13 +51,22 @@ export const generateSpec = {
     ['--model DIR', 'a diffusers ONNX model folder or an installed model name (default: the bundled model)'],
     ['--negative TEXT', 'what to steer away from'],
     ['--seed N', '0 … 2^64-1 (default: random, printed)'],
-    ['--steps N', 'denoising steps (default 20; lcm 4)'],
-    ['--guidance F', 'classifier-free guidance scale (default 7.5; lcm 1.0); applies when > 1'],
+    [
+      '--steps N',
+      `denoising steps, ${limits.steps.min} … ${limits.steps.max} (default ${generationDefaults.steps}; lcm ${schedulerDefaults('lcm').steps})`,
+    ],
+    [
+      '--guidance F',
+      `classifier-free guidance scale, ${limits.guidance.min} … ${limits.guidance.max} (default ${generationDefaults.guidance}; lcm ${schedulerDefaults('lcm').guidance.toFixed(1)}); applies when > 1`,
+    ],
     ['--scheduler ID', `${schedulerIds.join(', ')} (default: the model's)`],
-    ['--width W, --height H', "multiples of 8 (default: the model's native size)"],
-    ['--batch N', 'N images from one seed; writes FILE-0.png … FILE-(N-1).png'],
+    [
+      '--width W, --height H',
+      `multiples of ${limits.side.multiple}, ${limits.side.min} … ${limits.side.max} (default: the model's native size)`,
+    ],
+    ['--batch N', `N images from one seed (at most ${limits.batch.max}); writes FILE-0.png … FILE-(N-1).png`],
     ['--init-image PNG', 'img2img from a PNG of exactly width × height'],
-    ['--strength F', 'img2img strength, 0 < F ≤ 1 (default 0.75)'],
+    ['--strength F', `img2img strength, 0 < F ≤ 1 (default ${generationDefaults.strength})`],
     [
       '--concept FILE',
       'a textual-inversion embedding (.safetensors, .pt, .bin); its trigger word works in the prompts',
@@ -65,8 +80,6 @@ export const generateSpec = {
   ],
 } as const satisfies CommandSpec<Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>>;
 
-const maxSeed = 2n ** 64n - 1n;
-
 export async function runGenerate(argv: string[], io: CliIo): Promise<number> {
   const { values: v } = parseCommand(generateSpec, argv);
   if (v.prompt === undefined) throw new UsageError('option --prompt is required');
@@ -77,27 +90,39 @@ export async function runGenerate(argv: string[], io: CliIo): Promise<number> {
   if (v.provider !== undefined && !providerPreferences.includes(v.provider as ProviderPreference)) {
     throw new UsageError(`option --provider must be one of ${providerPreferences.join(', ')}, got '${v.provider}'`);
   }
-  const width = dimensionOption('width', v.width);
-  const height = dimensionOption('height', v.height);
-  const strength = floatOption('strength', v.strength, 0, 1, true);
+  const strength = floatOption('strength', v.strength, limits.strength.above, limits.strength.max, true);
   if (strength !== undefined && v['init-image'] === undefined) {
     throw new UsageError('option --strength needs --init-image');
   }
-  const seed = v.seed === undefined ? BigInt(randomInt(0, 2 ** 32 - 1)) : seedOption(v.seed);
+  // The contract's schema has the last word, so that the CLI accepts exactly what HTTP and IPC accept; the checks
+  // above only turn text into numbers and keep their option-specific messages.
+  const request = checkWithContract(generateRequestSchema, {
+    prompt: v.prompt,
+    negative: v.negative ?? '',
+    seed: v.seed === undefined ? undefined : seedOption(v.seed).toString(),
+    steps: intOption('steps', v.steps, limits.steps.min, limits.steps.max),
+    guidance: floatOption('guidance', v.guidance, limits.guidance.min, limits.guidance.max),
+    scheduler: v.scheduler,
+    width: dimensionOption('width', v.width),
+    height: dimensionOption('height', v.height),
+    batch: intOption('batch', v.batch, limits.batch.min, limits.batch.max),
+    strength,
+  });
+  const seed = request.seed ?? randomSeed();
 
   const dataDir = resolveDataDir(v.data);
   const modelDir = resolveModelArg(v.model, dataDir);
   const params: GenerateParams = {
-    prompt: v.prompt,
-    negative: v.negative ?? '',
+    prompt: request.prompt,
+    negative: request.negative,
     seed,
-    steps: intOption('steps', v.steps, 1, 150),
-    guidance: floatOption('guidance', v.guidance, 0, 50),
-    scheduler: v.scheduler as SchedulerIdValue | undefined,
-    width,
-    height,
-    batch: intOption('batch', v.batch, 1, 16) ?? 1,
-    strength,
+    steps: request.steps,
+    guidance: request.guidance,
+    scheduler: request.scheduler,
+    width: request.width,
+    height: request.height,
+    batch: request.batch,
+    strength: request.strength,
     initImage: v['init-image'] === undefined ? undefined : readInitImage(v['init-image']),
     concepts: readConceptArgs(v.concept),
   };
@@ -139,14 +164,15 @@ export async function runGenerate(argv: string[], io: CliIo): Promise<number> {
 }
 
 function dimensionOption(name: string, raw: string | undefined): number | undefined {
-  const value = intOption(name, raw, 64, 2048);
-  if (value !== undefined && value % 8 !== 0)
-    throw new UsageError(`option --${name} must be a multiple of 8, got ${value}`);
+  const { min, max, multiple } = limits.side;
+  const value = intOption(name, raw, min, max);
+  if (value !== undefined && value % multiple !== 0)
+    throw new UsageError(`option --${name} must be a multiple of ${multiple}, got ${value}`);
   return value;
 }
 
 function seedOption(raw: string): bigint {
-  if (!/^\d{1,20}$/.test(raw) || BigInt(raw) > maxSeed) {
+  if (!/^\d{1,20}$/.test(raw) || BigInt(raw) > limits.seed.max) {
     throw new UsageError(`option --seed must be a whole number from 0 to 2^64-1, got '${raw}'`);
   }
   return BigInt(raw);

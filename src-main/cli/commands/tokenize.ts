@@ -1,4 +1,4 @@
-import { createEngine } from '../../engine/engine';
+import { createEngine } from '../../studio';
 import { parseCommand, type CommandSpec } from '../args';
 import { dataDirHelp, dataDirOption, resolveDataDir, type CliIo } from '../io';
 import { resolveModelArg } from '../model-arg';

@@ -49,6 +49,16 @@ describe('job queue', () => {
     expect(events.at(-1)).toEqual({ type: 'cancelled', jobId: a, step: 3 });
   });
 
+  it('takes the id a caller names, so that the caller knows the job by its first event', () => {
+    const fake = fakeWorker();
+    const events: JobEvent[] = [];
+    const queue = createJobQueue({ spawn: () => fake.worker, onEvent: (e) => events.push(e) });
+    const named = '11111111-1111-4111-8111-111111111111';
+    expect(queue.submit('/m', params, { jobId: named })).toBe(named);
+    expect(events).toEqual([{ type: 'queued', jobId: named, position: 0 }]);
+    expect(() => queue.submit('/m', params, { jobId: named })).toThrow(/already queued/);
+  });
+
   it('forwards cancel only for jobs it knows', () => {
     const fake = fakeWorker();
     const queue = createJobQueue({ spawn: () => fake.worker, onEvent: () => {} });

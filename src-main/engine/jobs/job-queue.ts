@@ -23,7 +23,11 @@ export type JobEvent =
 export type JobState = 'queued' | 'running';
 
 export interface JobQueue {
-  submit(modelDir: string, params: GenerateParams, options?: { previewEvery?: number }): string;
+  /**
+   * Queues a job and returns its id. Its `queued` event is emitted before this returns, so a caller that must know
+   * the job by its first event names it with `jobId` (and records the id before submitting).
+   */
+  submit(modelDir: string, params: GenerateParams, options?: { previewEvery?: number; jobId?: string }): string;
   /** True when the job was queued or running (it then ends with a `cancelled` event within one step). */
   cancel(jobId: string): boolean;
   active(): { jobId: string; state: JobState }[];
@@ -71,7 +75,8 @@ export function createJobQueue(options: {
 
   return {
     submit(modelDir, params, submitOptions = {}) {
-      const jobId = randomUUID();
+      const jobId = submitOptions.jobId ?? randomUUID();
+      if (jobs.has(jobId)) throw new Error(`job ${jobId} is already queued`);
       const position = jobs.size;
       jobs.set(jobId, 'queued');
       options.onEvent({ type: 'queued', jobId, position });

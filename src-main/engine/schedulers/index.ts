@@ -1,4 +1,5 @@
-// Scheduler registry: each id is a diffusers class plus overrides, built like `Cls.from_config(scheduler_config, **overrides)`.
+// Scheduler algorithms by id (ids, names and defaults: shared/schedulers.ts), each a diffusers class plus
+// overrides, built like `Cls.from_config(scheduler_config, **overrides)`.
 import type { ModelSchedulerConfig } from './config';
 import { createDdim, ddimAlphasCumprod, resolveDdimConfig } from './ddim';
 import { createDpmSolver, dpmSolverAlphasCumprod, resolveDpmSolverConfig } from './dpm-solver-multistep';
@@ -6,6 +7,7 @@ import { createEuler, eulerAlphasCumprod, resolveEulerConfig } from './euler';
 import { createEulerAncestral, eulerAncestralAlphasCumprod, resolveEulerAncestralConfig } from './euler-ancestral';
 import { createLcm, lcmAlphasCumprod, resolveLcmConfig } from './lcm';
 import { createPndm, pndmAlphasCumprod, resolvePndmConfig } from './pndm';
+import { schedulerIdFromDiffusers } from '../../shared/schedulers';
 import { SCHEDULER_IDS, type Scheduler, type SchedulerId } from './scheduler';
 
 export type { ModelSchedulerConfig } from './config';
@@ -34,28 +36,23 @@ function recipe<C>(
   };
 }
 
+// One line per id of shared/schedulers.ts; typed as a full record, so a scheduler added there fails the build until
+// it has its algorithm here.
+const recipes: Record<SchedulerId, (modelConfig: ModelSchedulerConfig) => Recipe> = {
+  pndm: (c) => recipe(resolvePndmConfig(c), pndmAlphasCumprod, createPndm),
+  ddim: (c) => recipe(resolveDdimConfig(c), ddimAlphasCumprod, createDdim),
+  euler: (c) => recipe(resolveEulerConfig(c), eulerAlphasCumprod, createEuler),
+  'euler-a': (c) => recipe(resolveEulerAncestralConfig(c), eulerAncestralAlphasCumprod, createEulerAncestral),
+  'dpmpp-2m': (c) => recipe(resolveDpmSolverConfig(c, false), dpmSolverAlphasCumprod, createDpmSolver),
+  'dpmpp-2m-karras': (c) => recipe(resolveDpmSolverConfig(c, true), dpmSolverAlphasCumprod, createDpmSolver),
+  lcm: (c) => recipe(resolveLcmConfig(c), lcmAlphasCumprod, createLcm),
+};
+
 function recipeFor(id: SchedulerId, modelConfig: ModelSchedulerConfig): Recipe {
-  switch (id) {
-    case 'pndm':
-      return recipe(resolvePndmConfig(modelConfig), pndmAlphasCumprod, createPndm);
-    case 'ddim':
-      return recipe(resolveDdimConfig(modelConfig), ddimAlphasCumprod, createDdim);
-    case 'euler':
-      return recipe(resolveEulerConfig(modelConfig), eulerAlphasCumprod, createEuler);
-    case 'euler-a':
-      return recipe(resolveEulerAncestralConfig(modelConfig), eulerAncestralAlphasCumprod, createEulerAncestral);
-    case 'dpmpp-2m':
-    case 'dpmpp-2m-karras':
-      return recipe(
-        resolveDpmSolverConfig(modelConfig, id === 'dpmpp-2m-karras'),
-        dpmSolverAlphasCumprod,
-        createDpmSolver,
-      );
-    case 'lcm':
-      return recipe(resolveLcmConfig(modelConfig), lcmAlphasCumprod, createLcm);
-    default:
-      throw new Error(`unknown scheduler id ${JSON.stringify(id)} (expected one of ${SCHEDULER_IDS.join(', ')})`);
+  if (!Object.hasOwn(recipes, id)) {
+    throw new Error(`unknown scheduler id ${JSON.stringify(id)} (expected one of ${SCHEDULER_IDS.join(', ')})`);
   }
+  return recipes[id](modelConfig);
 }
 
 /**
@@ -84,21 +81,10 @@ export function createSchedulerWithAlphasCumprod(
   return recipeFor(id, modelConfig).create(alphasCumprod);
 }
 
-const BY_CLASS_NAME: Record<string, SchedulerId> = {
-  PNDMScheduler: 'pndm',
-  DDIMScheduler: 'ddim',
-  EulerDiscreteScheduler: 'euler',
-  EulerAncestralDiscreteScheduler: 'euler-a',
-  LCMScheduler: 'lcm',
-};
-
 /** The model's own scheduler as an id, from scheduler_config.json's `_class_name`; undefined for other classes. */
 export function schedulerIdFromClassName(
   className: string,
   config: ModelSchedulerConfig = {},
 ): SchedulerId | undefined {
-  if (className === 'DPMSolverMultistepScheduler') {
-    return config.use_karras_sigmas === true ? 'dpmpp-2m-karras' : 'dpmpp-2m';
-  }
-  return Object.hasOwn(BY_CLASS_NAME, className) ? BY_CLASS_NAME[className] : undefined;
+  return schedulerIdFromDiffusers(className, config.use_karras_sigmas === true);
 }

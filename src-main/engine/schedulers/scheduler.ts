@@ -1,16 +1,11 @@
 // The sampler contract of diffusers' SchedulerMixin, as StableDiffusionPipeline and StableDiffusionImg2ImgPipeline drive it.
 
-export type SchedulerId = 'pndm' | 'ddim' | 'euler' | 'euler-a' | 'dpmpp-2m' | 'dpmpp-2m-karras' | 'lcm';
+import { schedulerIds, type SchedulerIdValue } from '../../shared/schedulers';
 
-export const SCHEDULER_IDS: readonly SchedulerId[] = [
-  'pndm',
-  'ddim',
-  'euler',
-  'euler-a',
-  'dpmpp-2m',
-  'dpmpp-2m-karras',
-  'lcm',
-];
+/** The ids of shared/schedulers.ts, the one list every other derives from. */
+export type SchedulerId = SchedulerIdValue;
+
+export const SCHEDULER_IDS: readonly SchedulerId[] = schedulerIds;
 
 /** A torch-compatible CPU generator: each call is one `torch.randn(count)` draw, float32. */
 export interface NoiseSource {

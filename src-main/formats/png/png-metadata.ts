@@ -1,20 +1,16 @@
 // Result PNGs with their recipe embedded: A1111's `parameters` text (read by most SD tools) and the studio's own JSON.
 import { convertIndexedToRgb, decode, encode, type DecodedPng } from 'fast-png';
-import type { ResolvedSettings, SchedulerId } from '../../engine';
+import type { ResolvedSettings } from '../../engine';
 import { hasPngSignature, insertAfterHeader, readTextChunks, textChunk } from './png-chunks';
+import { schedulerRegistry, type SchedulerIdValue } from '../../shared/schedulers';
 
 export const STUDIO_CHUNK = 'studio';
 export const A1111_CHUNK = 'parameters';
 
-export const a1111SamplerNames: Record<SchedulerId, string> = {
-  pndm: 'PLMS',
-  ddim: 'DDIM',
-  euler: 'Euler',
-  'euler-a': 'Euler a',
-  'dpmpp-2m': 'DPM++ 2M',
-  'dpmpp-2m-karras': 'DPM++ 2M Karras',
-  lcm: 'LCM',
-};
+export const a1111SamplerNames = Object.fromEntries(schedulerRegistry.map((s) => [s.id, s.a1111])) as Record<
+  SchedulerIdValue,
+  string
+>;
 
 /** The studio's recipe: every resolved setting (seed as a decimal string: JSON has no 64-bit integers). */
 export interface StudioRecipe extends Omit<ResolvedSettings, 'seed'> {

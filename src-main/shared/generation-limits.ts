@@ -1,0 +1,21 @@
+// The bounds of a generation request, declared once: the contract's schemas, the engine's own boundary check, the
+// CLI's option parsing, the generate form and reproduce all read them from here. Plain data, so that the renderer
+// can import it without pulling in zod.
+
+export const generationLimits = {
+  steps: { min: 1, max: 150 },
+  guidance: { min: 0, max: 50 },
+  /** Width and height: multiples of `multiple` (a model may ask for a coarser one, see ModelInfo.sizeMultiple). */
+  side: { min: 64, max: 2048, multiple: 8 },
+  /** Images per job: one noise draw of shape [batch, …], so memory grows with it. */
+  batch: { min: 1, max: 16 },
+  /** img2img strength: more than 0, at most 1. */
+  strength: { above: 0, max: 1 },
+  /** torch seeds with the low 32 bits, but the studio keeps (and reproduces) every seed up to 2⁶⁴ − 1. */
+  seed: { min: 0n, max: 2n ** 64n - 1n },
+  /**
+   * Characters per prompt (and per negative prompt). CLIP reads only the first 77 tokens; the bound keeps requests,
+   * records and PNG chunks to a sane size while leaving room for long prompt-engineering texts.
+   */
+  promptLength: { max: 20_000 },
+} as const;
