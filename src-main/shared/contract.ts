@@ -137,4 +137,12 @@ export interface StudioApi {
 export const limits = {
   /** Room for an init image (base64 PNG) in generate.submit. */
   maxBodyBytes: 32 * 1024 * 1024,
+  /** No method's input nests this deep; deeper input is refused before validation walks it. */
+  maxInputDepth: 64,
+  /** Jobs queued or running at once; one more is refused with `busy` rather than grow without bound. */
+  maxQueuedJobs: 32,
+  /** Open event sockets (the UI holds one per view). */
+  maxEventSockets: 32,
+  /** Clients only listen on the event socket: a larger message closes it. */
+  maxSocketMessageBytes: 64 * 1024,
 } as const;
