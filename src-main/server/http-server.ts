@@ -68,6 +68,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       connectionsCheckingInterval: timeouts.checkEveryMs,
     },
     (req, res) => {
+      // The request arrived: from here requestTimeout and keep-alive govern the socket, not the idle limit below.
+      req.socket.setTimeout(0);
       handle(req, res).catch((error: unknown) => {
         log(`request ${req.method} ${req.url?.slice(0, 200)} failed: ${describe(error)}`);
         if (!res.headersSent) sendError(res, err('internal', 'Request failed'));
@@ -75,6 +77,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       });
     },
   );
+  // headersTimeout only starts with a request's first byte: a connection that never sends one (half-open, or opened
+  // and left) would hold its socket for ever. Node's own timeout handler destroys it.
+  server.on('connection', (socket: Socket) => socket.setTimeout(timeouts.headersMs));
   // Unparseable requests (junk bytes, oversize headers, timeouts) get a typed answer where the socket still takes one.
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
