@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => target.close());
 
-const post = (method: string, body: BodyInit) =>
+const post = (method: string, body: string | Buffer) =>
   fetch(`${target.base}/api/${method}`, { method: 'POST', headers: auth, body });
 
 describe('directories', () => {

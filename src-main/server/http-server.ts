@@ -42,7 +42,7 @@ export interface ServerOptions {
   log?: (message: string) => void;
   timeouts?: Partial<ServerTimeouts>;
   /** Overrides of the contract's limits (tests use small ones). */
-  limits?: Partial<Pick<typeof limits, 'maxBodyBytes' | 'maxEventSockets' | 'maxSocketMessageBytes'>>;
+  limits?: { [K in 'maxBodyBytes' | 'maxEventSockets' | 'maxSocketMessageBytes']?: number };
 }
 
 export interface RunningServer {
@@ -57,7 +57,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const token = options.token ?? newToken();
   const log = options.log ?? (() => {});
   const timeouts = { ...defaultTimeouts, ...options.timeouts };
-  const limit = { ...limits, ...options.limits };
+  const limit: Record<'maxBodyBytes' | 'maxEventSockets' | 'maxSocketMessageBytes', number> = {
+    ...limits,
+    ...options.limits,
+  };
   let names = ownNames(host, 0);
 
   const server = createServer(
