@@ -1,8 +1,9 @@
 // The single entry point both transports use: look the method up, validate its input against the contract, run it,
 // and turn every outcome into a plain value. Nothing that reaches a caller carries a stack trace.
 import type { z } from 'zod';
-import { isMethodName, methods, type Handlers, type MethodName } from '../shared/contract';
+import { isMethodName, limits, methods, type Handlers, type MethodName } from '../shared/contract';
 import { StudioError, type StudioErrorValue } from '../shared/errors';
+import { nestsDeeperThan } from './nesting-depth';
 
 export type Outcome = { ok: true; result: unknown } | { ok: false; error: StudioErrorValue };
 
@@ -21,7 +22,19 @@ export async function dispatch(
     const name = typeof method === 'string' ? method.slice(0, 100) : typeof method;
     return fail(new StudioError('unknown_method', `Unknown method: ${name}`));
   }
-  const parsed = methods[method].input.safeParse(input === undefined ? {} : input);
+  if (nestsDeeperThan(input, limits.maxInputDepth)) {
+    return fail(
+      new StudioError('invalid_input', `Invalid input for ${method}: nests deeper than ${limits.maxInputDepth} levels`),
+    );
+  }
+  let parsed;
+  try {
+    parsed = methods[method].input.safeParse(input === undefined ? {} : input);
+  } catch (error) {
+    // Validation itself failed (a getter that throws, a proxy): the input is at fault, but say so in the log too.
+    options.logError?.(method, error);
+    return fail(new StudioError('invalid_input', `Invalid input for ${method}: it could not be read`));
+  }
   if (!parsed.success) {
     return fail(
       new StudioError('invalid_input', `Invalid input for ${method}: ${summarise(parsed.error)}`, {

@@ -1,9 +1,12 @@
+import { installProcessGuard } from '../process-guard';
 import { main } from './main';
 
 const outcome = await main(process.argv.slice(2));
 if (typeof outcome === 'number') {
   process.exitCode = outcome;
 } else {
+  // A long-running command (serve) logs what nothing caught, with its stack, and keeps serving.
+  installProcessGuard({ name: `studio ${process.argv[2]}`, log: (message) => process.stderr.write(`${message}\n`) });
   const stop = () => {
     outcome().finally(() => process.exit(0));
   };

@@ -49,12 +49,13 @@ test('an internal job resolves with its result and emits no job event', async ()
 });
 
 test('a request without a seed gets one from the full 64-bit range', () => {
-  const seeds = Array.from({ length: 64 }, () => {
+  const seeds = Array.from({ length: 16 }, () => {
     const { jobId, seed } = generation.submit(generateRequestSchema.parse({ model: 'tiny-sd', prompt: 'x', steps: 1 }));
     generation.cancel(jobId);
     return BigInt(seed);
   });
-  // Uniform over 0 … 2⁶⁴ − 1: a seed below 2³² has probability 2⁻³²; the old 32-bit draw gave only those.
+  // Uniform over 0 … 2⁶⁴ − 1: a seed below 2³² has probability 2⁻³²; the old 32-bit draw gave only those. (16 jobs:
+  // cancelled jobs leave the queue only when the worker answers, and the queue holds at most 32.)
   expect(seeds.some((s) => s >= 2n ** 32n)).toBe(true);
-  expect(seen.filter((e) => e === 'job.queued')).toHaveLength(64);
+  expect(seen.filter((e) => e === 'job.queued')).toHaveLength(16);
 });

@@ -1,34 +1,21 @@
-// Throws hundreds of malformed calls at the server: every one must get a typed error, and the server must survive.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+// Seeded fuzzing of the HTTP transport: 1,200 malformed calls (bodies, methods, tokens, origins, paths) and 200 raw
+// malformed requests. Each must end in a typed 4xx or a closed connection, never a 5xx or a stack trace, and the
+// server must still answer the API and the page afterwards. A failure names its call number: replay with the seed.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { errorCodes } from '../shared/errors';
-import { createStudio } from '../studio';
-import { startServer, type RunningServer } from './http-server';
+import {
+  rawExchange,
+  seededRandom,
+  startProbeTarget,
+  stillServing,
+  type ProbeTarget,
+} from './test-support/probe-target';
 
-let dir: string;
-let server: RunningServer;
-
+let target: ProbeTarget;
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'studio-fuzz-'));
-  const studio = createStudio({ dataDir: dir, appVersion: '0.0.0', bundledModelsDir: path.join(dir, 'none') });
-  server = await startServer({ studio, rendererDir: dir });
+  target = await startProbeTarget();
 });
-
-afterAll(async () => {
-  await server.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** Deterministic choices, so a failure can be replayed. */
-function random(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+afterAll(() => target.close());
 
 const bodies = [
   '{',
@@ -42,7 +29,15 @@ const bodies = [
   JSON.stringify({ x: 'y'.repeat(100_000) }),
   '\u0000\u0001',
   '{"nested":' + '['.repeat(5000) + ']'.repeat(5000) + '}',
+  '['.repeat(100_000) + ']'.repeat(100_000),
+  '{"prompt":' + '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000) + '}',
   '\ud800',
+  Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d]),
+  Buffer.from([0xef, 0xbb, 0xbf, 0xff]),
+  '{"prompt": 5, "steps": "many", "width": -1}',
+  '{"model": "' + '../'.repeat(50) + 'etc"}',
+  '{"jobId":"not-a-uuid"}',
+  '{"ids":[1,"2",null,{}]}',
   'true',
 ];
 const methods = [
@@ -56,33 +51,111 @@ const methods = [
   'constructor',
   'toString',
   'system.info/extra',
+  'generate.submit',
+  'generate.cancel',
+  'gallery.get',
+  'gallery.delete',
+  'concepts.import',
+  'models.describe',
+  '%00',
+  'gallery%2elist',
+];
+const paths = [
+  '/assets',
+  '/assets/',
+  '/assets/../../secret.txt',
+  '/assets/%2e%2e/%2e%2e/secret.txt',
+  '/%2e%2e/secret.txt',
+  '/..%2fsecret.txt',
+  '/..%5csecret.txt',
+  '/assets%5c..%5c..%5csecret.txt',
+  '/index.html%00.png',
+  '/%00',
+  '/%zz',
+  '/missing.js',
+  '/media/',
+  '/media/gallery',
+  '/media/gallery/2025-01',
+  '/media/gallery/link.txt',
+  '/media/gallery/outside',
+  '/media/gallery/outside/secret.txt',
+  '/media/..%2fsecret.txt',
+  '/media/%2e%2e/secret.txt',
+  '/media/gallery%5c..%5c..%5csecret.txt',
+  '/media/gallery/2025-01/image.png%00',
+  '/media/%ff%fe',
+  '/media/' + 'a/'.repeat(500),
+  '//etc/passwd',
 ];
 
-it('answers 240 malformed calls with typed errors and keeps running', async () => {
-  const next = random(7);
-  const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)];
-  const base = `http://127.0.0.1:${server.port}`;
-  for (let i = 0; i < 240; i++) {
-    const kind = i % 4;
+it('answers 1,200 malformed calls with typed 4xx errors and keeps serving', async () => {
+  const random = seededRandom(7);
+  let calls = 0;
+  for (let i = 0; i < 1200; i++) {
+    const kind = i % 5;
     const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-    if (kind !== 1) headers.Authorization = `Bearer ${server.token}`;
-    if (kind === 2) headers.Origin = pick(['http://evil.example', 'null', 'file://', 'http://127.0.0.1:1']);
-    if (kind === 3) headers.Authorization = `Bearer ${server.token.slice(0, 10)}${'A'.repeat(pick([0, 22, 300]))}`;
-    const method = kind === 0 ? pick(methods) : 'system.info';
-    const body = kind === 0 && method === 'system.info' ? pick(bodies.slice(0, -1)) : pick(bodies);
-    const response = await fetch(`${base}/api/${method}`, { method: 'POST', headers, body });
+    if (kind !== 1) headers.Authorization = `Bearer ${target.server.token}`;
+    if (kind === 2) headers.Origin = random.pick(['http://evil.example', 'null', 'file://', 'http://127.0.0.1:1']);
+    if (kind === 3)
+      headers.Authorization = `Bearer ${target.server.token.slice(0, 10)}${'A'.repeat(random.pick([0, 22, 300]))}`;
+    let response: Response;
+    let verb = 'POST';
+    if (kind === 4) {
+      const probe = random.pick(paths);
+      const token = probe.startsWith('/media/') && random.next() < 0.8 ? `?token=${target.server.token}` : '';
+      verb = random.pick(['GET', 'HEAD', 'POST', 'DELETE']);
+      response = await fetch(`${target.base}${probe}${token}`, { method: verb });
+    } else {
+      const method = kind === 0 ? random.pick(methods) : 'system.info';
+      let body = random.pick(bodies);
+      // The one call that is valid as sent: system.info with an empty object.
+      if (method === 'system.info' && kind === 0 && body === '{"a":1}') body = '[]';
+      response = await fetch(`${target.base}/api/${method}`, { method: 'POST', headers, body });
+    }
+    calls++;
     const text = await response.text();
-    expect(response.status, `call ${i}`).toBeGreaterThanOrEqual(400);
-    expect(response.status, `call ${i}`).toBeLessThan(500);
-    const value = JSON.parse(text) as { code: string; message: string };
-    expect(errorCodes, `call ${i}: ${text.slice(0, 200)}`).toContain(value.code);
-    expect(typeof value.message).toBe('string');
-    expect(text).not.toMatch(/\n\s+at /);
+    const at = `call ${i}: ${response.status} ${text.slice(0, 200)}`;
+    expect(response.status, at).toBeGreaterThanOrEqual(400);
+    expect(response.status, at).toBeLessThan(500);
+    expect(text, at).not.toContain('outside the data dir');
+    expect(text, at).not.toMatch(/\n\s+at /);
+    if (verb === 'HEAD') {
+      expect(text, at).toBe('');
+    } else if (response.headers.get('content-type')?.startsWith('application/json')) {
+      const value = JSON.parse(text) as { code: string; message: string };
+      expect(errorCodes, at).toContain(value.code);
+      expect(typeof value.message, at).toBe('string');
+    } else {
+      expect(text, at).toBe('');
+    }
   }
-  const alive = await fetch(`${base}/api/system.info`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${server.token}` },
-  });
-  expect(alive.status).toBe(200);
+  expect(calls).toBe(1200);
+  expect(await stillServing(target)).toBe(true);
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+}, 60_000);
+
+it('answers 200 malformed raw requests with a typed 4xx or a closed connection, and keeps serving', async () => {
+  const random = seededRandom(11);
+  const host = `Host: 127.0.0.1:${target.server.port}`;
+  const shapes = [
+    () => random.bytes(1 + random.int(300)),
+    () => `GET ${random.pick(paths)} HTTP/1.1\r\n${host}\r\n\r\n`,
+    () => `GET /${'a'.repeat(20_000 + random.int(60_000))} HTTP/1.1\r\n${host}\r\n\r\n`,
+    () => `GET / HTTP/1.1\r\n${host}\r\nX-Big: ${'b'.repeat(20_000 + random.int(60_000))}\r\n\r\n`,
+    () => `POST /api/system.info HTTP/1.1\r\n${host}\r\nContent-Length: 10\r\nContent-Length: 20\r\n\r\n{}`,
+    () => `POST /api/system.info HTTP/1.1\r\n${host}\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n`,
+    () => `GET http://[ HTTP/1.1\r\n${host}\r\n\r\n`,
+    () => `GET / HTTP/9.9\r\n${host}\r\n\r\n`,
+    () => `\r\n\r\n\r\n`,
+    () => `GET / HTTP/1.1\r\nHost: 127.0.0.1:${target.server.port}\r\nBad Header\r\n\r\n`,
+  ];
+  for (let i = 0; i < 200; i++) {
+    const reply = await rawExchange(target.server.port, shapes[i % shapes.length]());
+    const status = /^HTTP\/1\.1 (\d{3})/.exec(reply)?.[1];
+    const at = `raw ${i}: ${reply.slice(0, 200)}`;
+    if (reply !== '') expect(Number(status), at).toBeGreaterThanOrEqual(400);
+    if (reply !== '') expect(Number(status), at).toBeLessThan(500);
+    expect(reply, at).not.toContain('outside the data dir');
+  }
+  expect(await stillServing(target)).toBe(true);
 }, 60_000);

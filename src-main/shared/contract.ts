@@ -64,6 +64,7 @@ export const methods = {
     'invalid_input',
     'not_found',
     'model_invalid',
+    'busy',
   ]),
   'generate.cancel': method<{ cancelled: boolean }>()(jobRef),
   'gallery.list': method<GalleryPage>()(galleryQuerySchema, ['invalid_input']),
@@ -76,12 +77,14 @@ export const methods = {
   /** The record's settings as a generate.submit input (reuse settings). */
   'gallery.settings': method<ReusableSettings>()(galleryInputs.idRef, ['not_found']),
   /** Submits the record's settings again with another seed (random when none is given). */
-  'gallery.vary': method<{ jobId: string; seed: string }>()(galleryVarySchema, ['not_found', 'invalid_input']),
+  'gallery.vary': method<{ jobId: string; seed: string }>()(galleryVarySchema, ['not_found', 'invalid_input', 'busy']),
   'gallery.reproduce': method<ReproduceResult>()(galleryInputs.idRef, [
     'not_found',
     'invalid_input',
     'model_invalid',
     'generation_failed',
+    'busy',
+    'engine_crashed',
   ]),
   'gallery.import': method<ImportSummary>()(galleryImportSchema),
   /** Writes the selection to exports/<time>/ in the data directory. */
@@ -137,4 +140,12 @@ export interface StudioApi {
 export const limits = {
   /** Room for an init image (base64 PNG) in generate.submit. */
   maxBodyBytes: 32 * 1024 * 1024,
+  /** No method's input nests this deep; deeper input is refused before validation walks it. */
+  maxInputDepth: 64,
+  /** Jobs queued or running at once; one more is refused with `busy` rather than grow without bound. */
+  maxQueuedJobs: 32,
+  /** Open event sockets (the UI holds one per view). */
+  maxEventSockets: 32,
+  /** Clients only listen on the event socket: a larger message closes it. */
+  maxSocketMessageBytes: 64 * 1024,
 } as const;

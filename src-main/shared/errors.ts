@@ -10,6 +10,10 @@ export const errorCodes = [
   'conflict',
   'model_invalid',
   'generation_failed',
+  /** The engine's worker died while running the job; it is restarted for the next one. */
+  'engine_crashed',
+  /** A bounded resource (the job queue, the event sockets) is full; try again when it has room. */
+  'busy',
   'internal',
 ] as const;
 

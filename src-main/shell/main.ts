@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, session } from 'electron';
 import { appVersion, bundledModelsDir, productName, rendererDir } from '../app-paths';
+import { installProcessGuard } from '../process-guard';
 import { createStudio } from '../studio';
 import { registerIpc } from './ipc';
 import { installMenu } from './menu';
@@ -12,6 +13,8 @@ import { createMainWindow, preloadPath } from './window';
 
 const mainDir = path.dirname(fileURLToPath(import.meta.url));
 const log = (message: string) => process.stderr.write(`[studio] ${message}\n`);
+// One failed handler must not close every window: log it with its stack and keep the app running.
+installProcessGuard({ name: 'main process', log });
 
 app.setName(productName);
 const dataArg = process.argv.indexOf('--data');
@@ -33,6 +36,7 @@ function start(): void {
     appVersion: app.isPackaged ? app.getVersion() : appVersion(),
     bundledModelsDir: app.isPackaged ? path.join(process.resourcesPath, 'models') : bundledModelsDir(),
     electronVersion: process.versions.electron ?? null,
+    log,
   });
 
   const ses = session.defaultSession;

@@ -32,6 +32,7 @@ export async function runServe(argv: string[], io: CliIo): Promise<() => Promise
     dataDir: resolveDataDir(values.data),
     appVersion: appVersion(),
     bundledModelsDir: bundledModelsDir(),
+    log: io.error,
   });
   const server = await startServer({ studio, host, port, rendererDir: rendererDir(), log: io.error });
   if (!isLoopback(host)) io.error(`warning: listening on ${host}; anyone who has the URL's token can use the studio`);

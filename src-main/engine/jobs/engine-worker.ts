@@ -1,4 +1,6 @@
-// Worker-thread entry: owns the engine (and so every ONNX Runtime session), off the main thread.
+// Worker-thread entry: owns the engine (and so every ONNX Runtime session), off the main thread. It has no process
+// guard on purpose: an error nothing caught leaves the engine in an unknown state, so the thread dies, the queue logs
+// it with its stack, fails the job it was running (`engine_crashed`) and starts a fresh worker for the next.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createEngine } from '../engine';
 import { createJobRunner } from './run-job';

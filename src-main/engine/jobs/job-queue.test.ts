@@ -68,18 +68,40 @@ describe('job queue', () => {
     expect(fake.sent.at(-1)).toEqual({ type: 'cancel', jobId: id });
   });
 
-  it('fails every job of a crashed worker and starts a new worker for the next', () => {
+  it('fails the job a crashed worker was running, and hands the waiting ones to a fresh worker', () => {
     const first = fakeWorker();
     const second = fakeWorker();
     const workers = [first.worker, second.worker];
     const events: JobEvent[] = [];
     const queue = createJobQueue({ spawn: () => workers.shift()!, onEvent: (e) => events.push(e) });
     const a = queue.submit('/m', params);
+    const b = queue.submit('/m', params);
+    const c = queue.submit('/m', params);
+    queue.cancel(c);
     first.exit(134);
-    expect(events.at(-1)).toMatchObject({ type: 'failed', jobId: a, error: { code: 'generation_failed' } });
-    expect(queue.active()).toEqual([]);
+    expect(events.at(-1)).toMatchObject({ type: 'failed', jobId: a, error: { code: 'engine_crashed' } });
+    expect(queue.active()).toEqual([
+      { jobId: b, state: 'queued' },
+      { jobId: c, state: 'queued' },
+    ]);
+    // The cancel asked of the dead worker is asked again of the new one.
+    expect(second.sent).toEqual([
+      expect.objectContaining({ type: 'generate', jobId: b }),
+      expect.objectContaining({ type: 'generate', jobId: c }),
+      { type: 'cancel', jobId: c },
+    ]);
+  });
+
+  it('refuses a job beyond its bound with a typed busy error, and takes one again when there is room', () => {
+    const fake = fakeWorker();
+    const queue = createJobQueue({ spawn: () => fake.worker, onEvent: () => {}, maxJobs: 2 });
+    const a = queue.submit('/m', params);
     queue.submit('/m', params);
-    expect(second.sent).toHaveLength(1);
+    expect(() => queue.submit('/m', params)).toThrow(
+      expect.objectContaining({ code: 'busy', message: expect.stringMatching(/^The queue holds 2 jobs/) }),
+    );
+    fake.reply({ type: 'cancelled', jobId: a, step: 0 });
+    expect(() => queue.submit('/m', params)).not.toThrow();
   });
 
   it('ignores messages about jobs it does not know', () => {

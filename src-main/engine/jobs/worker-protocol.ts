@@ -13,7 +13,7 @@ export type ToWorker =
 
 /** A failure as the queue reports it: a code callers branch on and a message people read. */
 export interface JobFailure {
-  code: 'invalid_input' | 'model_invalid' | 'generation_failed';
+  code: 'invalid_input' | 'model_invalid' | 'generation_failed' | 'engine_crashed';
   message: string;
   details?: unknown;
 }
