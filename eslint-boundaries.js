@@ -12,6 +12,7 @@ const services = ['engine', 'gallery', 'concepts', 'generation', 'models', 'syst
 /** Modules any folder may import: the contract, neutral formats and file helpers, two environment-free utilities. */
 const neutral = ['shared', 'formats', 'fs', 'event-hub', 'app-paths'];
 const anything = '*';
+const transportsWhy = 'Transports reach services only through studio.ts and the contract (shared/).';
 
 /**
  * Who may import what, by unit of src-main (a folder, or a top-level file by its name). `imports`: units that may
@@ -41,11 +42,13 @@ export const house = {
       { imports: [...neutral, ...services], why: 'Services know nothing of their callers.' },
     ]),
   ),
+  'process-guard': { imports: neutral, why: 'The process guard is a neutral module: it knows no service.' },
   studio: { imports: anything },
-  api: { imports: anything },
-  shell: { imports: anything },
-  server: { imports: anything },
-  cli: { imports: anything },
+  // Transports reach services only through the composition root (studio.ts) and the contract.
+  api: { imports: neutral, why: transportsWhy },
+  server: { imports: [...neutral, 'studio', 'api'], why: transportsWhy },
+  shell: { imports: [...neutral, 'studio', 'api', 'server', 'process-guard'], why: transportsWhy },
+  cli: { imports: [...neutral, 'studio', 'api', 'server', 'process-guard'], why: transportsWhy },
 };
 
 const nodeBuiltins = ['node:*', ...builtinModules.flatMap((name) => [name, `${name}/*`])];

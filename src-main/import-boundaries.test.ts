@@ -35,6 +35,10 @@ describe('forbidden imports fail lint', () => {
     ['src-main/shared/planted.ts', "'../gallery'", /imports nothing of the app/],
     ['src-main/formats/png/planted.ts', "'../../gallery/store'", /Neutral modules know no service/],
     ['src-main/system/planted.ts', "'../../tools/model-eval/shape-analysis'", /outside src-main/],
+    ['src-main/cli/commands/planted.ts', "'../../gallery'", /Transports reach services only through studio.ts/],
+    ['src-main/server/planted.ts', "'../engine/engine'", /Transports reach services only through studio.ts/],
+    ['src-main/shell/planted.ts', "'../concepts'", /Transports reach services only through studio.ts/],
+    ['src-main/api/planted.ts', "'../studio'", /Transports reach services only through studio.ts/],
   ])('%s importing %s', async (file, source, message) => {
     const problems = await boundaryProblems(file, importing(source.slice(1, -1)));
     expect(problems).toEqual([expect.stringMatching(message)]);
@@ -75,6 +79,8 @@ describe('allowed imports pass', () => {
     // engine/concepts/ is the engine's own folder, not the concepts service.
     ['src-main/engine/adapters/planted.ts', '../concepts/embedding-table'],
     ['src-main/shell/planted.ts', 'electron'],
+    ['src-main/cli/commands/planted.ts', '../../studio'],
+    ['src-main/server/planted.ts', '../shared/contract'],
     ['src-main/engine/planted.ts', 'onnxruntime-node'],
   ])('%s importing %s', async (file, source) => {
     expect(await boundaryProblems(file, importing(source))).toEqual([]);
