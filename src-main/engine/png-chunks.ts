@@ -3,6 +3,37 @@
 import { inflateSync } from 'node:zlib';
 
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
+
+/** Decoding allocates width × height × channels up front: a tiny file can ask for gigabytes (a decode bomb). */
+export const MAX_PNG_SIDE = 8192;
+export const MAX_PNG_PIXELS = 8192 * 4096;
+/** Prompts and workflow JSON are kilobytes; a text chunk inflating past this is a zip bomb, not metadata. */
+export const MAX_PNG_TEXT_BYTES = 4 << 20;
+
+/** A PNG refused before its pixels or text are inflated; the message says why in a user's words. */
+export class PngLimitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PngLimitError';
+  }
+}
+
+/** Reads IHDR's size and refuses one too large to decode; call before any decoder allocates the pixels. */
+export function checkPngDimensions(png: Uint8Array): { width: number; height: number } {
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  const type = png.length >= 33 ? latin1.decode(png.subarray(12, 16)) : '';
+  if (type !== 'IHDR' || view.getUint32(8) !== 13) throw new Error('damaged PNG file (no IHDR header first)');
+  const width = view.getUint32(16);
+  const height = view.getUint32(20);
+  if (width === 0 || height === 0) throw new Error(`damaged PNG file (its header says ${width}×${height} pixels)`);
+  if (width > MAX_PNG_SIDE || height > MAX_PNG_SIDE || width * height > MAX_PNG_PIXELS) {
+    throw new PngLimitError(
+      `the image is ${width}×${height} pixels: larger than the ${MAX_PNG_SIDE} pixels a side and ` +
+        `${MAX_PNG_PIXELS / 2 ** 20} megapixels the studio reads`,
+    );
+  }
+  return { width, height };
+}
 const latin1 = new TextDecoder('latin1');
 const utf8 = new TextDecoder('utf-8');
 
@@ -54,7 +85,8 @@ export function insertAfterHeader(png: Uint8Array, chunks: Uint8Array[]): Uint8A
   return concat([png.subarray(0, headerEnd), ...chunks, png.subarray(headerEnd)]);
 }
 
-/** Every tEXt, iTXt and zTXt keyword → text (the first of a repeated keyword wins). */
+/** Every tEXt, iTXt and zTXt keyword → text (the first of a repeated keyword wins). Throws a PngLimitError for a
+ * compressed text that inflates past MAX_PNG_TEXT_BYTES, having inflated no more than that. */
 export function readTextChunks(png: Uint8Array): Record<string, string> {
   const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
   const texts: Record<string, string> = {};
@@ -77,15 +109,26 @@ function parseText(type: string, body: Uint8Array): [string, string] | null {
   const keyword = latin1.decode(body.subarray(0, keyEnd));
   try {
     if (type === 'tEXt') return [keyword, latin1.decode(body.subarray(keyEnd + 1))];
-    if (type === 'zTXt') return [keyword, latin1.decode(inflateSync(body.subarray(keyEnd + 2)))];
+    if (type === 'zTXt') return [keyword, latin1.decode(inflateText(keyword, body.subarray(keyEnd + 2)))];
     const compressed = body[keyEnd + 1] === 1;
     const languageEnd = body.indexOf(0, keyEnd + 3);
     const translatedEnd = body.indexOf(0, languageEnd + 1);
     if (languageEnd < 0 || translatedEnd < 0) return null;
     const text = body.subarray(translatedEnd + 1);
-    return [keyword, utf8.decode(compressed ? inflateSync(text) : text)];
-  } catch {
+    return [keyword, utf8.decode(compressed ? inflateText(keyword, text) : text)];
+  } catch (error) {
+    if (error instanceof PngLimitError) throw error;
     return null; // A damaged text chunk is skipped, like a reader that checks nothing else would.
+  }
+}
+
+function inflateText(keyword: string, compressed: Uint8Array): Uint8Array {
+  try {
+    return inflateSync(compressed, { maxOutputLength: MAX_PNG_TEXT_BYTES });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new PngLimitError(`the text chunk "${keyword}" inflates past ${MAX_PNG_TEXT_BYTES >> 20} MiB (a zip bomb)`);
+    throw error;
   }
 }
 

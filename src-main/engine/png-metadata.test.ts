@@ -2,8 +2,9 @@ import { deflateSync } from 'node:zlib';
 import { decode, encode } from 'fast-png';
 import { describe, expect, test } from 'vitest';
 import type { ResolvedSettings } from './engine-types';
-import { insertAfterHeader } from './png-chunks';
+import { insertAfterHeader, MAX_PNG_TEXT_BYTES, PngLimitError } from './png-chunks';
 import { a1111Parameters, decodePngRgb, encodePngWithMetadata, readPngMetadata } from './png-metadata';
+import { withHeaderSize, zipBombText } from './test-support/png-craft';
 
 const settings: ResolvedSettings = {
   prompt: 'a red fox, watercolor',
@@ -103,5 +104,33 @@ describe('init images', () => {
     const png = encodePngWithMetadata({ rgb, width: 64, height: 48 }, settings);
     expect(() => decodePngRgb(png.subarray(0, 200))).toThrow(/damaged PNG/);
     expect(() => readPngMetadata(Uint8Array.of(1, 2, 3))).toThrow(/not a PNG/);
+  });
+});
+
+describe('resource limits', () => {
+  const small = encode({ width: 2, height: 2, data: new Uint8Array(12), channels: 3, depth: 8 });
+
+  test('a 30000×30000 header (a decode bomb in a tiny file) is refused before any pixel is allocated', () => {
+    const bomb = withHeaderSize(small, 30000, 30000);
+    expect(bomb.length).toBeLessThan(100);
+    expect(() => decodePngRgb(bomb)).toThrow(PngLimitError);
+    expect(() => decodePngRgb(bomb)).toThrow('the image is 30000×30000 pixels');
+    // A side within the bound but too many pixels in all, and one side past the bound, are refused alike.
+    expect(() => decodePngRgb(withHeaderSize(small, 8192, 8192))).toThrow(/8192×8192 pixels: larger than/);
+    expect(() => decodePngRgb(withHeaderSize(small, 9000, 1))).toThrow(PngLimitError);
+    expect(() => decodePngRgb(withHeaderSize(small, 0, 2))).toThrow(/damaged PNG file \(its header says 0×2/);
+  });
+
+  test('zip bombs in zTXt and iTXt are refused having inflated no more than the bound', () => {
+    const inflated = 16 * MAX_PNG_TEXT_BYTES;
+    for (const type of ['zTXt', 'iTXt'] as const) {
+      const bomb = insertAfterHeader(small, [zipBombText(type, 'parameters', inflated)]);
+      expect(bomb.length).toBeLessThan(inflated / 500);
+      expect(() => readPngMetadata(bomb)).toThrow(PngLimitError);
+      expect(() => readPngMetadata(bomb)).toThrow('the text chunk "parameters" inflates past 4 MiB (a zip bomb)');
+    }
+    // Text just within the bound still reads.
+    const fits = insertAfterHeader(small, [zipBombText('zTXt', 'parameters', MAX_PNG_TEXT_BYTES)]);
+    expect(readPngMetadata(fits).parameters).toHaveLength(MAX_PNG_TEXT_BYTES);
   });
 });

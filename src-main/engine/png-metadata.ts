@@ -1,7 +1,7 @@
 // Result PNGs with their recipe embedded: A1111's `parameters` text (read by most SD tools) and the studio's own JSON.
 import { convertIndexedToRgb, decode, encode, type DecodedPng } from 'fast-png';
 import type { ResolvedSettings } from './engine-types';
-import { hasPngSignature, insertAfterHeader, readTextChunks, textChunk } from './png-chunks';
+import { checkPngDimensions, hasPngSignature, insertAfterHeader, readTextChunks, textChunk } from './png-chunks';
 import type { SchedulerId } from './schedulers/scheduler';
 
 export const STUDIO_CHUNK = 'studio';
@@ -98,6 +98,7 @@ export function readPngMetadata(bytes: Uint8Array): PngMetadata {
 /** Any PNG → 8-bit RGB (alpha dropped, as PIL's convert('RGB') does): the init image of img2img. */
 export function decodePngRgb(bytes: Uint8Array): RgbImage {
   if (!hasPngSignature(bytes)) throw new Error('not a PNG file (the PNG signature is missing)');
+  checkPngDimensions(bytes);
   let png: DecodedPng;
   try {
     png = decode(bytes);
