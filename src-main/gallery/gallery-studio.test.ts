@@ -131,4 +131,22 @@ describe(`the studio’s gallery (${path.basename(testModelDir)})`, () => {
       concepts: [],
     });
   });
+
+  test('vary on a record whose stored settings break the request limits is invalid_input naming the field', async () => {
+    // A1111 keeps prompts of any length; a request may carry at most 20,000 characters.
+    const long = `${'a very long prompt, '.repeat(1250)}\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 9, Size: 64x64`;
+    const png = Buffer.from(pngWithText({ parameters: long }, 7)).toString('base64');
+    const summary = (await call('gallery.import', { files: [{ name: 'long.png', pngBase64: png }] })) as {
+      ids: number[];
+    };
+    const outcome = await dispatch(studio.handlers, 'gallery.vary', { id: summary.ids[0], seed: 1 });
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid_input',
+        message: expect.stringMatching(/^Invalid input for gallery\.vary: prompt: .*20000 characters$/),
+        details: { issues: [{ path: ['prompt'] }] },
+      },
+    });
+  });
 });
