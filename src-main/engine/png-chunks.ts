@@ -4,13 +4,11 @@ import { inflateSync } from 'node:zlib';
 
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 
-/** Decoding allocates width × height × channels up front: a tiny file can ask for gigabytes (a decode bomb). */
-export const MAX_PNG_SIDE = 8192;
-export const MAX_PNG_PIXELS = 8192 * 4096;
 /** Prompts and workflow JSON are kilobytes; a text chunk inflating past this is a zip bomb, not metadata. */
 export const MAX_PNG_TEXT_BYTES = 4 << 20;
 
-/** A PNG refused before its pixels or text are inflated; the message says why in a user's words. */
+/** A PNG refused before its pixels or text are inflated (a decode or zip bomb); the message says why in a user's
+ * words. */
 export class PngLimitError extends Error {
   constructor(message: string) {
     super(message);
@@ -18,22 +16,6 @@ export class PngLimitError extends Error {
   }
 }
 
-/** Reads IHDR's size and refuses one too large to decode; call before any decoder allocates the pixels. */
-export function checkPngDimensions(png: Uint8Array): { width: number; height: number } {
-  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
-  const type = png.length >= 33 ? latin1.decode(png.subarray(12, 16)) : '';
-  if (type !== 'IHDR' || view.getUint32(8) !== 13) throw new Error('damaged PNG file (no IHDR header first)');
-  const width = view.getUint32(16);
-  const height = view.getUint32(20);
-  if (width === 0 || height === 0) throw new Error(`damaged PNG file (its header says ${width}×${height} pixels)`);
-  if (width > MAX_PNG_SIDE || height > MAX_PNG_SIDE || width * height > MAX_PNG_PIXELS) {
-    throw new PngLimitError(
-      `the image is ${width}×${height} pixels: larger than the ${MAX_PNG_SIDE} pixels a side and ` +
-        `${MAX_PNG_PIXELS / 2 ** 20} megapixels the studio reads`,
-    );
-  }
-  return { width, height };
-}
 const latin1 = new TextDecoder('latin1');
 const utf8 = new TextDecoder('utf-8');
 
@@ -97,7 +79,10 @@ export function readTextChunks(png: Uint8Array): Record<string, string> {
     const body = png.subarray(offset + 8, Math.min(png.length, offset + 8 + length));
     offset += 12 + length;
     if (type === 'IEND') break;
-    const entry = type === 'tEXt' || type === 'iTXt' || type === 'zTXt' ? parseText(type, body) : null;
+    const isText = type === 'tEXt' || type === 'iTXt' || type === 'zTXt';
+    if (isText && length > MAX_PNG_TEXT_BYTES)
+      throw new PngLimitError(`a ${type} chunk of ${length} bytes is larger than ${MAX_PNG_TEXT_BYTES >> 20} MiB`);
+    const entry = isText ? parseText(type, body) : null;
     if (entry && !(entry[0] in texts)) texts[entry[0]] = entry[1];
   }
   return texts;

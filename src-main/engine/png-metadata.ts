@@ -1,7 +1,8 @@
 // Result PNGs with their recipe embedded: A1111's `parameters` text (read by most SD tools) and the studio's own JSON.
 import { convertIndexedToRgb, decode, encode, type DecodedPng } from 'fast-png';
 import type { ResolvedSettings } from './engine-types';
-import { checkPngDimensions, hasPngSignature, insertAfterHeader, readTextChunks, textChunk } from './png-chunks';
+import { hasPngSignature, insertAfterHeader, readTextChunks, textChunk } from './png-chunks';
+import { guardPngForDecode } from './png-decode-guard';
 import type { SchedulerId } from './schedulers/scheduler';
 
 export const STUDIO_CHUNK = 'studio';
@@ -98,10 +99,10 @@ export function readPngMetadata(bytes: Uint8Array): PngMetadata {
 /** Any PNG → 8-bit RGB (alpha dropped, as PIL's convert('RGB') does): the init image of img2img. */
 export function decodePngRgb(bytes: Uint8Array): RgbImage {
   if (!hasPngSignature(bytes)) throw new Error('not a PNG file (the PNG signature is missing)');
-  checkPngDimensions(bytes);
+  const pixelChunks = guardPngForDecode(bytes);
   let png: DecodedPng;
   try {
-    png = decode(bytes);
+    png = decode(pixelChunks);
   } catch (error) {
     throw new Error(`damaged PNG file (${(error as Error).message})`, { cause: error });
   }

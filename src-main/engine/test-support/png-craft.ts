@@ -11,14 +11,15 @@ export function pngChunk(type: string, body: Uint8Array): Uint8Array {
   return out;
 }
 
-/** The chunks of a PNG, in order: offset of the length field, type and body. */
-export function pngChunks(png: Uint8Array): { offset: number; type: string; body: Uint8Array }[] {
+/** The chunks of a PNG, in order: offset of the length field, type, body, and the whole chunk's bytes. */
+export function pngChunks(png: Uint8Array): { offset: number; type: string; body: Uint8Array; bytes: Uint8Array }[] {
   const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
   const chunks = [];
   for (let offset = 8; offset + 12 <= png.length;) {
     const length = view.getUint32(offset);
     const type = Buffer.from(png.subarray(offset + 4, offset + 8)).toString('latin1');
-    chunks.push({ offset, type, body: png.subarray(offset + 8, offset + 8 + length) });
+    const body = png.subarray(offset + 8, offset + 8 + length);
+    chunks.push({ offset, type, body, bytes: png.subarray(offset, offset + 12 + length) });
     offset += 12 + length;
   }
   return chunks;
