@@ -32,7 +32,7 @@ export function pngFromChunks(signatureOf: Uint8Array, chunks: Uint8Array[]): Ui
 
 /** The PNG with its IHDR saying width × height (CRC fixed), whatever its image data holds: a decode bomb when huge. */
 export function withHeaderSize(png: Uint8Array, width: number, height: number): Uint8Array {
-  const out = png.slice();
+  const out = Uint8Array.from(png); // never a view: Buffer.slice shares memory
   const view = new DataView(out.buffer);
   view.setUint32(16, width);
   view.setUint32(20, height);
