@@ -9,7 +9,7 @@ import { decodePngRgb } from '../engine/png-metadata';
 import { pngChunk, pngChunks, pngFromChunks, withHeaderSize, zipBombText } from '../engine/test-support/png-craft';
 import { gallerySnapshot } from './test-support/gallery-snapshot';
 import { a1111Text, comfyPrompt, invokeMetadata, pngWithText } from './test-support/foreign-png';
-import { fakeJob, pixels, tempGallery, type TempGallery } from './test-support/temp-gallery';
+import { fakeJob, tempGallery, type TempGallery } from './test-support/temp-gallery';
 
 const kinds = [
   'truncated',
