@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { dispatch } from '../api/dispatch';
 import type { EventName, Events } from '../shared/contract';
+import { withHeaderSize } from '../engine/test-support/png-craft';
 import { createStudio, type Studio } from '../studio';
 import { a1111Text, pngWithText } from './test-support/foreign-png';
 import { testModelDir } from './test-support/test-model';
@@ -147,6 +148,21 @@ describe(`the studio’s gallery (${path.basename(testModelDir)})`, () => {
         message: expect.stringMatching(/^Invalid input for gallery\.vary: prompt: .*20000 characters$/),
         details: { issues: [{ path: ['prompt'] }] },
       },
+    });
+  });
+
+  test('generate.submit refuses an init image whose header says 30000×30000 before decoding it', async () => {
+    const small = Buffer.from(pngWithText({}, 3, 8, 8));
+    const bomb = Buffer.from(withHeaderSize(small, 30000, 30000)).toString('base64');
+    const outcome = await dispatch(studio.handlers, 'generate.submit', {
+      model,
+      prompt: 'a red circle',
+      initImage: { pngBase64: bomb },
+      strength: 0.5,
+    });
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: expect.stringMatching(/^initImage: the image is 30000×30000 pixels/) },
     });
   });
 });
