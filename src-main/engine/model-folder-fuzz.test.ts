@@ -157,12 +157,12 @@ const graphDamage: Record<string, (dir: string) => string> = {
 const externalDamage: Record<string, (dir: string) => string> = {
   'external data missing': (dir) => {
     unlinkSync(join(dir, 'unet', 'weights.pb'));
-    return join(dir, 'unet', 'model.onnx');
+    return join(dir, 'unet', 'weights.pb');
   },
   'external data short': (dir) => {
     const file = own(join(dir, 'unet', 'weights.pb'));
     truncateSync(file, Math.floor(statSync(file).size * random()));
-    return join(dir, 'unet', 'model.onnx');
+    return file;
   },
 };
 
