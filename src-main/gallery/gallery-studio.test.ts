@@ -1,6 +1,6 @@
 // The gallery as the studio wires it: a finished job is saved by the gallery and `job.done` carries the ids; the
 // contract's methods reach the service; reproduce runs a silent job through the queue.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -8,7 +8,10 @@ import { dispatch } from '../api/dispatch';
 import type { EventName, Events } from '../shared/contract';
 import { withHeaderSize } from '../engine/test-support/png-craft';
 import { createStudio, type Studio } from '../studio';
+import { tempSuffix } from './image-files';
+import { pixelHash, plainPng } from './png';
 import { a1111Text, pngWithText } from './test-support/foreign-png';
+import { pixels } from './test-support/temp-gallery';
 import { testModelDir } from './test-support/test-model';
 
 describe(`the studio’s gallery (${path.basename(testModelDir)})`, () => {
@@ -163,6 +166,52 @@ describe(`the studio’s gallery (${path.basename(testModelDir)})`, () => {
     expect(outcome).toMatchObject({
       ok: false,
       error: { code: 'invalid_input', message: expect.stringMatching(/^initImage: the image is 30000×30000 pixels/) },
+    });
+  });
+
+  test('a full disk while saving fails the job naming the file; the gallery stays as it was', async () => {
+    // The init image is stored first, at a name made of its pixels: its temp file, made a link to /dev/full, meets
+    // a real ENOSPC from the kernel.
+    const image = { rgb: pixels(5, 64, 64), width: 64, height: 64 };
+    const media = `gallery/inits/${pixelHash(image)}.png`;
+    const file = path.join(dataDir, ...media.split('/'));
+    mkdirSync(path.dirname(file), { recursive: true });
+    symlinkSync('/dev/full', `${file}.${process.pid}${tempSuffix}`);
+    const listing = () => readdirSync(path.join(dataDir, 'gallery'), { recursive: true }).sort();
+    const before = { rows: await call('gallery.list', {}), files: listing() };
+
+    const { jobId } = await call('generate.submit', {
+      model,
+      prompt: 'a red circle',
+      seed: '4',
+      steps: 2,
+      width: 64,
+      height: 64,
+      strength: 0.5,
+      initImage: { pngBase64: Buffer.from(plainPng(image)).toString('base64') },
+    });
+    const outcome = await new Promise<unknown>((resolve) => {
+      const stop = studio.events.subscribe((event, payload) => {
+        if ((payload as { jobId?: string }).jobId !== jobId) return;
+        if (event === 'job.failed' || event === 'job.done') {
+          stop();
+          resolve({ event, payload });
+        }
+      });
+    });
+    expect(outcome).toEqual({
+      event: 'job.failed',
+      payload: {
+        jobId,
+        error: {
+          code: 'generation_failed',
+          message: `Could not save the images: the disk is full: cannot write ${media} in ${dataDir} (ENOSPC)`,
+        },
+      },
+    });
+    expect({ rows: await call('gallery.list', {}), files: listing() }).toEqual({
+      ...before,
+      files: before.files.filter((f) => !f.endsWith(tempSuffix)),
     });
   });
 });
