@@ -177,7 +177,7 @@ describe(`the studio’s gallery (${path.basename(testModelDir)})`, () => {
     const file = path.join(dataDir, ...media.split('/'));
     mkdirSync(path.dirname(file), { recursive: true });
     symlinkSync('/dev/full', `${file}.${process.pid}${tempSuffix}`);
-    const listing = () => readdirSync(path.join(dataDir, 'gallery'), { recursive: true }).sort();
+    const listing = () => readdirSync(path.join(dataDir, 'gallery'), { recursive: true, encoding: 'utf8' }).sort();
     const before = { rows: await call('gallery.list', {}), files: listing() };
 
     const { jobId } = await call('generate.submit', {
