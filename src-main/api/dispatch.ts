@@ -1,9 +1,9 @@
 // The single entry point both transports use: look the method up, validate its input against the contract, run it,
 // and turn every outcome into a plain value. Nothing that reaches a caller carries a stack trace.
-import type { z } from 'zod';
 import { isMethodName, limits, methods, type Handlers, type MethodName } from '../shared/contract';
 import { StudioError, type StudioErrorValue } from '../shared/errors';
 import { nestsDeeperThan } from './nesting-depth';
+import { invalidInput } from '../shared/invalid-input';
 
 export type Outcome = { ok: true; result: unknown } | { ok: false; error: StudioErrorValue };
 
@@ -35,13 +35,7 @@ export async function dispatch(
     options.logError?.(method, error);
     return fail(new StudioError('invalid_input', `Invalid input for ${method}: it could not be read`));
   }
-  if (!parsed.success) {
-    return fail(
-      new StudioError('invalid_input', `Invalid input for ${method}: ${summarise(parsed.error)}`, {
-        issues: parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String), message: i.message })),
-      }),
-    );
-  }
+  if (!parsed.success) return fail(invalidInput(method, parsed.error));
   try {
     const handler = handlers[method] as (input: unknown) => unknown;
     return { ok: true, result: await handler(parsed.data) };
@@ -54,12 +48,4 @@ export async function dispatch(
 
 function fail(error: StudioError): Outcome {
   return { ok: false, error: error.toValue() };
-}
-
-function summarise(error: z.ZodError): string {
-  const first = error.issues[0];
-  if (!first) return 'invalid value';
-  const where = first.path.length ? first.path.map(String).join('.') : 'input';
-  const more = error.issues.length > 1 ? ` (+${error.issues.length - 1} more)` : '';
-  return `${where}: ${first.message}${more}`.slice(0, 300);
 }

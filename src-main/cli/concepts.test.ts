@@ -50,7 +50,7 @@ describe('studio concepts', () => {
   it('refuses bad files and bad usage with one-line messages', async () => {
     const planted = await run('import', path.join(fixtures, 'planted-system.pt'));
     expect(planted.code).toBe(1);
-    expect(planted.error.at(-1)).toMatch(/^studio concepts: pickle: refuses posix\.system/);
+    expect(planted.error.at(-1)).toMatch(/^studio concepts: planted-system\.pt: pickle: refuses posix\.system/);
     expect((await run('frobnicate')).code).toBe(2);
     expect((await run('role', 'x', 'sideways')).code).toBe(2);
     expect((await run('enable', 'nothing-like-this')).error.at(-1)).toMatch(/no concept 'nothing-like-this'/);

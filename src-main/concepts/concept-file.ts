@@ -25,12 +25,17 @@ export const MAX_CONCEPT_BYTES = 16 << 20;
 const MAX_VECTORS = 75;
 
 export function readConceptFile(bytes: Uint8Array, fileName: string): ConceptEmbedding {
+  const shownName = fileName.replace(/^.*[\\/]/, '');
   try {
     return parse(bytes, fileName);
   } catch (error) {
-    if (error instanceof ConceptFileError) throw error;
+    // Every refusal names the file: a user importing a folder of embeddings must know which one is bad.
+    if (error instanceof ConceptFileError)
+      throw error.message.includes(shownName)
+        ? error
+        : new ConceptFileError(error.problem, `${shownName}: ${error.message}`);
     // A reader bug must still reach the user as a refusal of this file, never as a crash.
-    throw new ConceptFileError('malformed', `${fileName}: cannot read (${(error as Error).message})`);
+    throw new ConceptFileError('malformed', `${shownName}: cannot read (${(error as Error).message})`);
   }
 }
 

@@ -1,5 +1,9 @@
 // safetensors (huggingface/safetensors format spec): u64 LE header length, JSON header, raw little-endian tensors.
+// The reader refuses what the reference implementation refuses: tensors must tile the data section exactly, in
+// order, from byte 0 to its end (no overlaps, no gaps, nothing past the end), each name once, each size matching
+// its dtype × shape.
 import { fail } from './concept-errors';
+import { findDuplicateKey } from './json-duplicate-keys';
 import { decodeFloats, DTYPE_BYTES, type FloatDtype } from './tensor-dtypes';
 
 export interface FloatTensor {
@@ -15,48 +19,98 @@ export interface TensorFile {
 const MAX_HEADER_BYTES = 1 << 20;
 const DTYPES: Record<string, FloatDtype> = { F32: 'f32', F16: 'f16', BF16: 'bf16' };
 
+interface Entry {
+  name: string;
+  dtype: FloatDtype;
+  dims: number[];
+  begin: number;
+  end: number;
+}
+
 export function readSafetensors(bytes: Uint8Array): TensorFile {
   if (bytes.length < 8) fail('truncated', 'safetensors: the file is shorter than its 8-byte header length');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  const headerLength = Number(view.getBigUint64(0, true));
-  if (headerLength > MAX_HEADER_BYTES) fail('too_large', `safetensors: header of ${headerLength} bytes is too large`);
-  if (8 + headerLength > bytes.length) fail('truncated', 'safetensors: the header runs past the end of the file');
+  const headerLength = view.getBigUint64(0, true);
+  if (headerLength > BigInt(MAX_HEADER_BYTES))
+    fail('too_large', `safetensors: header of ${headerLength} bytes is too large`);
+  const dataStart = 8 + Number(headerLength);
+  if (dataStart > bytes.length) fail('truncated', 'safetensors: the header runs past the end of the file');
+  let text = '';
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength)));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, dataStart));
+    header = JSON.parse(text);
   } catch {
     fail('malformed', 'safetensors: the header is not valid JSON');
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header))
     fail('malformed', 'safetensors: the header is not a JSON object');
-  const dataStart = 8 + headerLength;
-  const tensors = new Map<string, FloatTensor>();
+  // JSON.parse keeps the last of a repeated key: a second tensor of the same name would silently replace the first.
+  const duplicate = findDuplicateKey(text);
+  if (duplicate !== null) fail('malformed', `safetensors: the header names "${duplicate}" twice`);
+
   let metadata: Record<string, unknown> = {};
+  const entries: Entry[] = [];
   for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
-      if (typeof entry === 'object' && entry !== null) metadata = entry as Record<string, unknown>;
+      if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+        fail('malformed', 'safetensors: __metadata__ is not an object');
+      metadata = entry as Record<string, unknown>;
       continue;
     }
-    tensors.set(name, readEntry(name, entry, bytes, dataStart));
+    entries.push(checkEntry(name, entry));
+  }
+  checkLayout(entries, bytes.length - dataStart);
+  const tensors = new Map<string, FloatTensor>();
+  for (const e of entries) {
+    const count = (e.end - e.begin) / DTYPE_BYTES[e.dtype];
+    tensors.set(e.name, {
+      dims: e.dims,
+      values: decodeFloats(bytes, dataStart + e.begin, count, e.dtype, `safetensors tensor "${e.name}"`),
+    });
   }
   return { tensors, metadata };
 }
 
-function readEntry(name: string, entry: unknown, bytes: Uint8Array, dataStart: number): FloatTensor {
+function checkEntry(name: string, entry: unknown): Entry {
   const what = `safetensors tensor "${name}"`;
   const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-  if (typeof e !== 'object' || e === null) return fail('malformed', `${what}: not an object`);
+  if (typeof e !== 'object' || e === null || Array.isArray(e)) return fail('malformed', `${what}: not an object`);
   const dtype = DTYPES[String(e.dtype)];
   if (!dtype) fail('unsupported', `${what}: dtype ${String(e.dtype)} is not one of F32, F16, BF16`);
   const dims = e.shape;
   if (!Array.isArray(dims) || dims.length > 4 || !dims.every((d) => Number.isSafeInteger(d) && d >= 0))
-    fail('malformed', `${what}: bad shape`);
-  const count = (dims as number[]).reduce((a, b) => a * b, 1);
+    fail('malformed', `${what}: bad shape ${JSON.stringify(dims)}`);
   const offsets = e.data_offsets;
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0))
-    fail('malformed', `${what}: bad data_offsets`);
+    fail('malformed', `${what}: data_offsets ${JSON.stringify(offsets)} are not two whole numbers ≥ 0`);
   const [begin, end] = offsets as number[];
-  if (end - begin !== count * DTYPE_BYTES[dtype])
-    fail('malformed', `${what}: data_offsets span ${end - begin} bytes, shape needs ${count * DTYPE_BYTES[dtype]}`);
-  return { dims: dims as number[], values: decodeFloats(bytes, dataStart + begin, count, dtype, what) };
+  if (end < begin) fail('malformed', `${what}: data_offsets end (${end}) before they begin (${begin})`);
+  const needed = (dims as number[]).reduce((a, b) => a * b, 1) * DTYPE_BYTES[dtype];
+  if (end - begin !== needed)
+    fail('malformed', `${what}: data_offsets span ${end - begin} bytes, shape needs ${needed}`);
+  return { name, dtype, dims: dims as number[], begin, end };
+}
+
+/** Sorted by offset, each tensor must start where the previous ended, the first at 0, the last at the data's end. */
+function checkLayout(entries: Entry[], dataLength: number): void {
+  const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let expected = 0;
+  let previous: Entry | null = null;
+  for (const e of sorted) {
+    const what = `safetensors tensor "${e.name}"`;
+    if (e.begin < expected) fail('malformed', `${what}: its data overlaps tensor "${previous!.name}"`);
+    if (e.begin > expected)
+      fail(
+        'malformed',
+        previous
+          ? `${what}: ${e.begin - expected} bytes of gap after tensor "${previous.name}"`
+          : `${what}: the data does not start at offset 0 (first tensor begins at ${e.begin})`,
+      );
+    if (e.end > dataLength) fail('truncated', `${what}: tensor data runs past the file's end`);
+    expected = e.end;
+    previous = e;
+  }
+  if (expected !== dataLength)
+    fail('malformed', `safetensors: ${dataLength - expected} bytes after the last tensor belong to none`);
 }

@@ -1,5 +1,7 @@
 // File checks for model folders, each failure a ModelFolderError naming the file.
 import { readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { payload, readFields, text } from './concepts/protobuf';
 import { ModelFolderError } from './engine-errors';
 
 /** The path when it is a non-empty regular file, else null. */
@@ -31,4 +33,50 @@ export async function readJsonObject(path: string): Promise<Record<string, unkno
     throw new ModelFolderError(path, 'expected a JSON object');
   }
   return value as Record<string, unknown>;
+}
+
+/** Graphs this large keep their weights inside: there is no external data to look for. */
+const MAX_GRAPH_SCAN_BYTES = 256 << 20;
+
+/**
+ * The external-data file a graph names that is missing or shorter than the graph needs, as a ModelFolderError naming
+ * that file; null when all are there (or the graph cannot be read as ONNX). Asked after ONNX Runtime refused the
+ * graph, whose own message names only the graph. ONNX: ModelProto.graph (7) → GraphProto.initializer (5) →
+ * TensorProto.external_data (13: key 1, value 2 — location, offset, length).
+ */
+export async function externalDataProblem(graphFile: string): Promise<ModelFolderError | null> {
+  const info = await stat(graphFile).catch(() => null);
+  if (!info || info.size > MAX_GRAPH_SCAN_BYTES) return null;
+  const needed = new Map<string, number>();
+  try {
+    const model = await readFile(graphFile);
+    for (const graph of readFields(model).filter((f) => f.number === 7 && f.wire === 2)) {
+      const graphBytes = payload(model, graph);
+      for (const tensor of readFields(graphBytes).filter((f) => f.number === 5 && f.wire === 2)) {
+        const tensorBytes = payload(graphBytes, tensor);
+        const entry: Record<string, string> = {};
+        for (const pair of readFields(tensorBytes).filter((f) => f.number === 13 && f.wire === 2)) {
+          const pairBytes = payload(tensorBytes, pair);
+          const [key, value] = [1, 2].map((n) => readFields(pairBytes).find((f) => f.number === n));
+          if (key && value) entry[text(pairBytes, key)] = text(pairBytes, value);
+        }
+        if (entry.location === undefined) continue;
+        const end = Number(entry.offset ?? 0) + Number(entry.length ?? 0);
+        needed.set(entry.location, Math.max(needed.get(entry.location) ?? 0, end));
+      }
+    }
+  } catch {
+    return null;
+  }
+  for (const [location, end] of needed) {
+    const file = join(dirname(graphFile), location);
+    const data = await stat(file).catch(() => null);
+    if (!data) return new ModelFolderError(file, `missing file (${basename(graphFile)} keeps its weights there)`);
+    if (data.size < end)
+      return new ModelFolderError(
+        file,
+        `${data.size} bytes, ${basename(graphFile)} needs ${end} (a partial download or copy?)`,
+      );
+  }
+  return null;
 }

@@ -122,4 +122,22 @@ describe('a damaged copy of a real fixture', () => {
     expect(error).toBeInstanceOf(ModelFolderError);
     expect((error as ModelFolderError).file).toBe(unet);
   });
+
+  test('external weights missing or cut short are named, with how many bytes the graph needs', async () => {
+    const dir = join(root, 'damaged-tiny-sd-external');
+    cpSync(join(import.meta.dirname, 'test-fixtures', 'models', 'tiny-sd-external'), dir, { recursive: true });
+    const weights = join(dir, 'unet', 'weights.pb');
+    const size = statSync(weights).size;
+    truncateSync(weights, 1000);
+    const engine = createEngine({ providers: 'cpu', threads: 1 });
+    const job = { prompt: 'a red circle', seed: 1n, steps: 1 };
+    const short = await engine.generate(dir, job).catch((e: unknown) => e);
+    unlinkSync(weights);
+    const missing = await engine.generate(dir, job).catch((e: unknown) => e);
+    await engine.dispose();
+    expect((short as Error).message).toBe(
+      `${weights}: 1000 bytes, model.onnx needs ${size} (a partial download or copy?)`,
+    );
+    expect((missing as Error).message).toBe(`${weights}: missing file (model.onnx keeps its weights there)`);
+  });
 });

@@ -1,6 +1,7 @@
 // The one place that creates and runs ONNX Runtime sessions: provider fallback, error wrapping, time accounting.
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { ModelFolderError } from './engine-errors';
+import { externalDataProblem } from './model-files';
 import type { ProviderId } from './execution-providers';
 
 /** Plain tensors crossing the boundary; float16 travels as raw binary16 bit patterns (see tensor-convert.ts). */
@@ -97,7 +98,10 @@ export async function openSession(
         settings.log(`${file}: execution provider ${provider} failed to start (${describe(error)}); trying the next`);
     }
   }
-  throw new ModelFolderError(file, `cannot load the ONNX model (${describe(lastError)})`);
+  throw (
+    (await externalDataProblem(file)) ??
+    new ModelFolderError(file, `cannot load the ONNX model (${describe(lastError)})`)
+  );
 }
 
 function wrap(file: string, provider: ProviderId, session: InferenceSession): GraphSession {

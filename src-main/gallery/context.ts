@@ -8,6 +8,8 @@ export interface GalleryContext {
   dataDir: string;
   store: Store;
   log: (message: string) => void;
+  /** How saved images are written; absent: writeFileAtomic. Tests pass one that meets a full disk. */
+  writeFile?: (file: string, bytes: Uint8Array, options?: { durable?: boolean }) => void;
 }
 
 /** A media path (relative, `/`-separated) → the file in the data directory. */

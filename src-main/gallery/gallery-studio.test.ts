@@ -1,13 +1,17 @@
 // The gallery as the studio wires it: a finished job is saved by the gallery and `job.done` carries the ids; the
 // contract's methods reach the service; reproduce runs a silent job through the queue.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { dispatch } from '../api/dispatch';
 import type { EventName, Events } from '../shared/contract';
+import { withHeaderSize } from '../formats/png/test-support/png-craft';
 import { createStudio, type Studio } from '../studio';
+import { tempSuffix } from '../fs/write-file-atomic';
+import { pixelHash, plainPng } from './png';
 import { a1111Text, pngWithText } from './test-support/foreign-png';
+import { pixels } from './test-support/temp-gallery';
 import { testModelDir } from './test-support/test-model';
 
 describe(`the studio’s gallery (${path.basename(testModelDir)})`, () => {
@@ -129,6 +133,85 @@ describe(`the studio’s gallery (${path.basename(testModelDir)})`, () => {
     expect(await call('presets.apply', { id: preset.id })).toEqual({
       settings: { prompt: 'x', negative: '', seed: '3', batch: 1 },
       concepts: [],
+    });
+  });
+
+  test('vary on a record whose stored settings break the request limits is invalid_input naming the field', async () => {
+    // A1111 keeps prompts of any length; a request may carry at most 20,000 characters.
+    const long = `${'a very long prompt, '.repeat(1250)}\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 9, Size: 64x64`;
+    const png = Buffer.from(pngWithText({ parameters: long }, 7)).toString('base64');
+    const summary = (await call('gallery.import', { files: [{ name: 'long.png', pngBase64: png }] })) as {
+      ids: number[];
+    };
+    const outcome = await dispatch(studio.handlers, 'gallery.vary', { id: summary.ids[0], seed: 1 });
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid_input',
+        message: expect.stringMatching(/^Invalid input for gallery\.vary: prompt: .*20000 characters$/),
+        details: { issues: [{ path: ['prompt'] }] },
+      },
+    });
+  });
+
+  test('generate.submit refuses an init image whose header says 30000×30000 before decoding it', async () => {
+    const small = Buffer.from(pngWithText({}, 3, 8, 8));
+    const bomb = Buffer.from(withHeaderSize(small, 30000, 30000)).toString('base64');
+    const outcome = await dispatch(studio.handlers, 'generate.submit', {
+      model,
+      prompt: 'a red circle',
+      initImage: { pngBase64: bomb },
+      strength: 0.5,
+    });
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: expect.stringMatching(/^initImage: the image is 30000×30000 pixels/) },
+    });
+  });
+
+  test('a full disk while saving fails the job naming the file; the gallery stays as it was', async () => {
+    // The init image is stored first, at a name made of its pixels: its temp file, made a link to /dev/full, meets
+    // a real ENOSPC from the kernel.
+    const image = { rgb: pixels(5, 64, 64), width: 64, height: 64 };
+    const media = `gallery/inits/${pixelHash(image)}.png`;
+    const file = path.join(dataDir, ...media.split('/'));
+    mkdirSync(path.dirname(file), { recursive: true });
+    symlinkSync('/dev/full', `${file}.${process.pid}${tempSuffix}`);
+    const listing = () => readdirSync(path.join(dataDir, 'gallery'), { recursive: true, encoding: 'utf8' }).sort();
+    const before = { rows: await call('gallery.list', {}), files: listing() };
+
+    const { jobId } = await call('generate.submit', {
+      model,
+      prompt: 'a red circle',
+      seed: '4',
+      steps: 2,
+      width: 64,
+      height: 64,
+      strength: 0.5,
+      initImage: { pngBase64: Buffer.from(plainPng(image)).toString('base64') },
+    });
+    const outcome = await new Promise<unknown>((resolve) => {
+      const stop = studio.events.subscribe((event, payload) => {
+        if ((payload as { jobId?: string }).jobId !== jobId) return;
+        if (event === 'job.failed' || event === 'job.done') {
+          stop();
+          resolve({ event, payload });
+        }
+      });
+    });
+    expect(outcome).toEqual({
+      event: 'job.failed',
+      payload: {
+        jobId,
+        error: {
+          code: 'generation_failed',
+          message: `Could not save the images: the disk is full: cannot write ${media} in ${dataDir} (ENOSPC)`,
+        },
+      },
+    });
+    expect({ rows: await call('gallery.list', {}), files: listing() }).toEqual({
+      ...before,
+      files: before.files.filter((f) => !f.endsWith(tempSuffix)),
     });
   });
 });

@@ -41,13 +41,21 @@ export interface GalleryDeps {
   /** Needed by reproduce only. */
   generate?: GalleryGenerate;
   log?: (message: string) => void;
+  /** How saved images are written (see GalleryContext). */
+  writeFile?: GalleryContext['writeFile'];
 }
 
 export type Gallery = ReturnType<typeof createGallery>;
 
 export function createGallery(deps: GalleryDeps) {
   const store = createStore(deps.db);
-  const ctx: GalleryContext = { db: deps.db, dataDir: path.resolve(deps.dataDir), store, log: deps.log ?? (() => {}) };
+  const ctx: GalleryContext = {
+    db: deps.db,
+    dataDir: path.resolve(deps.dataDir),
+    store,
+    log: deps.log ?? (() => {}),
+    writeFile: deps.writeFile,
+  };
   const browser = createBrowser(deps.db, store);
   const emit: GalleryEmitter['emit'] = (event, payload) => deps.events?.emit(event, payload);
   const records = (ids: number[]): GalleryRecord[] => store.records(store.rows(ids));

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Handlers, MethodName } from '../shared/contract';
 import { generateRequestSchema } from '../shared/generation';
+import { parseInput } from '../shared/invalid-input';
 import type { Gallery } from './gallery';
 
 type GalleryMethod = Extract<MethodName, `gallery.${string}` | `presets.${string}` | `boards.${string}`>;
@@ -21,9 +22,10 @@ export function galleryHandlers(gallery: Gallery, submit: SubmitFn): Pick<Handle
     'gallery.settings': ({ id }) => gallery.settings(id),
     'gallery.vary': ({ id, seed }) => {
       const { seed: _previous, ...settings } = gallery.settings(id);
-      return submit(
-        generateRequestSchema.parse({ ...settings, ...(seed === undefined ? {} : { seed: String(seed) }) }),
-      );
+      // Settings read from an imported file can break today's limits (a 30,000-character prompt): the caller learns
+      // which field, as for any other input.
+      const request = { ...settings, ...(seed === undefined ? {} : { seed: String(seed) }) };
+      return submit(parseInput(generateRequestSchema, request, 'gallery.vary'));
     },
     'gallery.reproduce': ({ id }) => gallery.reproduce(id),
     'gallery.import': ({ files }) =>

@@ -42,9 +42,10 @@ export async function importSources(ctx: GalleryContext, sources: ImportSource[]
 function importOne(ctx: GalleryContext, source: ImportSource, bytes: Uint8Array): number {
   const created = source.modified ?? Date.now();
   const target = importedImagePath(new Date(created), source.name, randomBytes(4).toString('hex'));
-  writeFileAtomic(fileOf(ctx, target), bytes);
   try {
+    // Described (decoded) first: a damaged or oversized file is refused before any of its bytes are written.
     const row = describeFile(ctx, target, bytes, { created, ownFile: false });
+    writeFileAtomic(fileOf(ctx, target), bytes);
     return ctx.db.transaction(() => ctx.store.insert(row))();
   } catch (error) {
     rmSync(fileOf(ctx, target), { force: true });

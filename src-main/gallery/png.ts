@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { encode } from 'fast-png';
 import type { ResolvedSettings } from '../engine';
-import { insertAfterHeader, readTextChunks, textChunk } from '../formats/png/png-chunks';
+import { insertAfterHeader, PngLimitError, readTextChunks, textChunk } from '../formats/png/png-chunks';
 import { decodePngRgb, encodePngWithMetadata, type RgbImage } from '../formats/png/png-metadata';
 import { galleryChunk, galleryInfoJson, type GalleryInfo } from './metadata/studio';
 
@@ -22,11 +22,12 @@ export function plainPng(image: RgbImage): Uint8Array {
   return encode({ width: image.width, height: image.height, data: image.rgb, channels: 3, depth: 8 });
 }
 
-/** Every text chunk; a file whose chunks cannot be walked has none. */
+/** Every text chunk; a file whose chunks cannot be walked has none, one whose text is a zip bomb is refused. */
 export function textChunksOf(bytes: Uint8Array): Record<string, string> {
   try {
     return readTextChunks(bytes);
-  } catch {
+  } catch (error) {
+    if (error instanceof PngLimitError) throw error;
     return {};
   }
 }

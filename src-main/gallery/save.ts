@@ -11,6 +11,7 @@ import { initFolder, newImagePath, thumbPathFor } from './image-files';
 import { pixelHash, plainPng, sha256, studioPng, toRgb, type RgbImage } from './png';
 import type { NewGeneration } from './records';
 import { thumbnailPng } from './thumbnail';
+import { writeFailure } from './write-failure';
 
 export interface SaveJob {
   images: (RgbImage & { seed: bigint; index: number })[];
@@ -56,11 +57,11 @@ export function saveJob(ctx: GalleryContext, job: SaveJob): SavedImage[] {
         concepts,
       };
       const png = studioPng(image, settings, image.index, info);
-      writeFileAtomic(fileOf(ctx, path), png);
+      write(ctx, path, png);
       written.push(path);
       const thumb = thumbPathFor(path);
       // Thumbnails can be made again from their image: no fsync for them.
-      writeFileAtomic(fileOf(ctx, thumb), thumbnailPng(image), { durable: false });
+      write(ctx, thumb, thumbnailPng(image), { durable: false });
       written.push(thumb);
       return {
         created: created.getTime(),
@@ -110,8 +111,17 @@ export function saveJob(ctx: GalleryContext, job: SaveJob): SavedImage[] {
 function storeInitImage(ctx: GalleryContext, image: RgbImage): { path: string; pixelHash: string } {
   const hash = pixelHash(image);
   const path = `${initFolder}/${hash}.png`;
-  if (!existsSync(fileOf(ctx, path))) writeFileAtomic(fileOf(ctx, path), plainPng(image));
+  if (!existsSync(fileOf(ctx, path))) write(ctx, path, plainPng(image));
   return { path, pixelHash: hash };
+}
+
+/** Writes a media file whole or not at all; a failure says which file and why (a full disk above all). */
+function write(ctx: GalleryContext, media: string, bytes: Uint8Array, options?: { durable?: boolean }): void {
+  try {
+    (ctx.writeFile ?? writeFileAtomic)(fileOf(ctx, media), bytes, options);
+  } catch (error) {
+    throw writeFailure(error, media, ctx.dataDir);
+  }
 }
 
 function numericFields(value: object): Record<string, number> {

@@ -4,6 +4,19 @@ import { crc32, inflateSync } from 'node:zlib';
 import { concatBytes } from '../bytes';
 
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
+
+/** Prompts and workflow JSON are kilobytes; a text chunk inflating past this is a zip bomb, not metadata. */
+export const MAX_PNG_TEXT_BYTES = 4 << 20;
+
+/** A PNG refused before its pixels or text are inflated (a decode or zip bomb); the message says why in a user's
+ * words. */
+export class PngLimitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PngLimitError';
+  }
+}
+
 const latin1 = new TextDecoder('latin1');
 const utf8 = new TextDecoder('utf-8');
 
@@ -40,7 +53,8 @@ export function insertAfterHeader(png: Uint8Array, chunks: Uint8Array[]): Uint8A
   return concatBytes([png.subarray(0, headerEnd), ...chunks, png.subarray(headerEnd)]);
 }
 
-/** Every tEXt, iTXt and zTXt keyword → text (the first of a repeated keyword wins). */
+/** Every tEXt, iTXt and zTXt keyword → text (the first of a repeated keyword wins). Throws a PngLimitError for a
+ * compressed text that inflates past MAX_PNG_TEXT_BYTES, having inflated no more than that. */
 export function readTextChunks(png: Uint8Array): Record<string, string> {
   const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
   const texts: Record<string, string> = {};
@@ -51,7 +65,10 @@ export function readTextChunks(png: Uint8Array): Record<string, string> {
     const body = png.subarray(offset + 8, Math.min(png.length, offset + 8 + length));
     offset += 12 + length;
     if (type === 'IEND') break;
-    const entry = type === 'tEXt' || type === 'iTXt' || type === 'zTXt' ? parseText(type, body) : null;
+    const isText = type === 'tEXt' || type === 'iTXt' || type === 'zTXt';
+    if (isText && length > MAX_PNG_TEXT_BYTES)
+      throw new PngLimitError(`a ${type} chunk of ${length} bytes is larger than ${MAX_PNG_TEXT_BYTES >> 20} MiB`);
+    const entry = isText ? parseText(type, body) : null;
     if (entry && !(entry[0] in texts)) texts[entry[0]] = entry[1];
   }
   return texts;
@@ -63,14 +80,25 @@ function parseText(type: string, body: Uint8Array): [string, string] | null {
   const keyword = latin1.decode(body.subarray(0, keyEnd));
   try {
     if (type === 'tEXt') return [keyword, latin1.decode(body.subarray(keyEnd + 1))];
-    if (type === 'zTXt') return [keyword, latin1.decode(inflateSync(body.subarray(keyEnd + 2)))];
+    if (type === 'zTXt') return [keyword, latin1.decode(inflateText(keyword, body.subarray(keyEnd + 2)))];
     const compressed = body[keyEnd + 1] === 1;
     const languageEnd = body.indexOf(0, keyEnd + 3);
     const translatedEnd = body.indexOf(0, languageEnd + 1);
     if (languageEnd < 0 || translatedEnd < 0) return null;
     const text = body.subarray(translatedEnd + 1);
-    return [keyword, utf8.decode(compressed ? inflateSync(text) : text)];
-  } catch {
+    return [keyword, utf8.decode(compressed ? inflateText(keyword, text) : text)];
+  } catch (error) {
+    if (error instanceof PngLimitError) throw error;
     return null; // A damaged text chunk is skipped, like a reader that checks nothing else would.
+  }
+}
+
+function inflateText(keyword: string, compressed: Uint8Array): Uint8Array {
+  try {
+    return inflateSync(compressed, { maxOutputLength: MAX_PNG_TEXT_BYTES });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new PngLimitError(`the text chunk "${keyword}" inflates past ${MAX_PNG_TEXT_BYTES >> 20} MiB (a zip bomb)`);
+    throw error;
   }
 }

@@ -3,6 +3,7 @@ import { convertIndexedToRgb, decode, encode, type DecodedPng } from 'fast-png';
 import type { ResolvedSettings } from '../../engine';
 import { hasPngSignature, insertAfterHeader, readTextChunks, textChunk } from './png-chunks';
 import { schedulerRegistry, type SchedulerIdValue } from '../../shared/schedulers';
+import { guardPngForDecode } from './png-decode-guard';
 
 export const STUDIO_CHUNK = 'studio';
 export const A1111_CHUNK = 'parameters';
@@ -93,9 +94,10 @@ export function readPngMetadata(bytes: Uint8Array): PngMetadata {
 /** Any PNG → 8-bit RGB (alpha dropped, as PIL's convert('RGB') does): the init image of img2img. */
 export function decodePngRgb(bytes: Uint8Array): RgbImage {
   if (!hasPngSignature(bytes)) throw new Error('not a PNG file (the PNG signature is missing)');
+  const pixelChunks = guardPngForDecode(bytes);
   let png: DecodedPng;
   try {
-    png = decode(bytes);
+    png = decode(pixelChunks);
   } catch (error) {
     throw new Error(`damaged PNG file (${(error as Error).message})`, { cause: error });
   }

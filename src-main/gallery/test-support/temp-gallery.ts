@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { ResolvedSettings } from '../../engine';
 import type { GalleryEvents } from '../../shared/gallery';
 import { openStudioDb, type StudioDb } from '../database';
-import { createGallery, type Gallery } from '../gallery';
+import { createGallery, type Gallery, type GalleryDeps } from '../gallery';
 import type { GalleryGenerate } from '../reproduce';
 import type { SaveJob } from '../save';
 
@@ -18,7 +18,9 @@ export interface TempGallery {
   dispose(): void;
 }
 
-export function tempGallery(options: { dir?: string; generate?: GalleryGenerate } = {}): TempGallery {
+export function tempGallery(
+  options: { dir?: string; generate?: GalleryGenerate; writeFile?: GalleryDeps['writeFile'] } = {},
+): TempGallery {
   const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'gallery-'));
   const db = openStudioDb(dir);
   const events: TempGallery['events'] = [];
@@ -26,6 +28,7 @@ export function tempGallery(options: { dir?: string; generate?: GalleryGenerate 
     db,
     dataDir: dir,
     generate: options.generate,
+    writeFile: options.writeFile,
     events: { emit: (event, payload) => events.push({ event, payload }) },
   });
   return {
