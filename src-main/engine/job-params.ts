@@ -29,7 +29,7 @@ function promptIn(field: string, value: unknown): void {
   if (value.length > limits.promptLength.max) {
     throw new InvalidParamsError(
       field,
-      `must be at most ${limits.promptLength.max} characters, got ${value.length} (CLIP reads only the first 77 tokens)`,
+      `must be at most ${limits.promptLength.max} characters, got ${value.length}`,
     );
   }
 }

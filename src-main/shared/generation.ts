@@ -30,7 +30,7 @@ export const dimensionSchema = z
 /** A prompt or negative prompt. */
 export const promptSchema = z
   .string()
-  .max(promptLength.max, `must be at most ${promptLength.max} characters (CLIP reads only the first 77 tokens)`);
+  .max(promptLength.max, `must be at most ${promptLength.max} characters`);
 
 export const stepsSchema = z
   .number()
