@@ -20,9 +20,7 @@ function refusal(input: Record<string, unknown>): string {
 
 test('the contract decides, the message names the option', () => {
   expect(refusal({})).toBe('accepted');
-  expect(refusal({ prompt: 'x'.repeat(20_001) })).toBe(
-    'option --prompt must be at most 20000 characters',
-  );
+  expect(refusal({ prompt: 'x'.repeat(20_001) })).toBe('option --prompt must be at most 20000 characters');
   expect(refusal({ batch: 17 })).toBe('option --batch must be between 1 and 16 images per job');
   expect(refusal({ previewEvery: -1 })).toMatch(/^option --preview-every /);
   expect(refusal({ initImage: {} })).toMatch(/^option --init-image /);

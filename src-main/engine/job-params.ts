@@ -27,10 +27,7 @@ function side(field: string, value: number, multiple: number): number {
 function promptIn(field: string, value: unknown): void {
   if (typeof value !== 'string') throw new InvalidParamsError(field, 'must be a string');
   if (value.length > limits.promptLength.max) {
-    throw new InvalidParamsError(
-      field,
-      `must be at most ${limits.promptLength.max} characters, got ${value.length}`,
-    );
+    throw new InvalidParamsError(field, `must be at most ${limits.promptLength.max} characters, got ${value.length}`);
   }
 }
 

@@ -14,9 +14,7 @@ describe('generation limits in the contract', () => {
   test('prompt length is bounded, with a clear message', () => {
     const max = generationLimits.promptLength.max;
     expect(problem({ prompt: 'a'.repeat(max) })).toBe('accepted');
-    expect(problem({ prompt: 'a'.repeat(max + 1) })).toBe(
-      'prompt: must be at most 20000 characters',
-    );
+    expect(problem({ prompt: 'a'.repeat(max + 1) })).toBe('prompt: must be at most 20000 characters');
     expect(problem({ negative: 'a'.repeat(max + 1) })).toMatch(/^negative: must be at most 20000 characters/);
   });
 

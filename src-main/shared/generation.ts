@@ -28,9 +28,7 @@ export const dimensionSchema = z
   .multipleOf(side.multiple, `must be a multiple of ${side.multiple}`);
 
 /** A prompt or negative prompt. */
-export const promptSchema = z
-  .string()
-  .max(promptLength.max, `must be at most ${promptLength.max} characters`);
+export const promptSchema = z.string().max(promptLength.max, `must be at most ${promptLength.max} characters`);
 
 export const stepsSchema = z
   .number()
