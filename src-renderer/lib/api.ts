@@ -1,14 +1,8 @@
 // The renderer's only contact with the main process: Electron's preload bridge when present, HTTP + WebSocket
 // (the headless server) otherwise. Both give the same typed `StudioApi`, plus where each serves media files.
-import type {
-  EventName,
-  Events,
-  MethodInput,
-  MethodName,
-  MethodResult,
-  StudioApi,
-} from '../../src-main/shared/contract';
+import type { MethodInput, MethodName, MethodResult, StudioApi } from '../../src-main/shared/contract';
 import { isStudioErrorValue, type ErrorCode, type StudioErrorValue } from '../../src-main/shared/errors';
+import { keepEventSocket } from './event-socket';
 
 interface Bridge {
   invoke(method: string, input: unknown): Promise<unknown>;
@@ -91,20 +85,9 @@ function httpApi(token: string): ClientApi {
   };
 }
 
-/** Keeps one event socket open, reconnecting with backoff when the server restarts. */
-function connectEvents(token: string, deliver: Listener, delay = 500): void {
+function connectEvents(token: string, deliver: Listener): void {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  const socket = new WebSocket(`${scheme}://${location.host}/api/events?token=${encodeURIComponent(token)}`);
-  socket.onmessage = (message) => {
-    try {
-      const { event, payload } = JSON.parse(String(message.data)) as { event: EventName; payload: Events[EventName] };
-      deliver(event, payload);
-    } catch {
-      // A malformed message is dropped; the next one may be fine.
-    }
-  };
-  socket.onopen = () => (delay = 500);
-  socket.onclose = () => setTimeout(() => connectEvents(token, deliver, Math.min(delay * 2, 10_000)), delay);
+  keepEventSocket(`${scheme}://${location.host}/api/events?token=${encodeURIComponent(token)}`, deliver);
 }
 
 /** The server prints the URL with ?token=…; keep it for this tab and take it out of the address bar. */
