@@ -15,11 +15,14 @@ export interface EventSocketOptions {
   maxDelayMs?: number;
 }
 
+// The DOM types its handlers with `this` and Event subclasses; the shape used here is the same.
+const browserSocket = (url: string): SocketLike => new WebSocket(url) as unknown as SocketLike;
+
 /** Delivers each well-formed `{event, payload}` message; returns a function that closes the socket for good. */
 export function keepEventSocket(
   url: string,
   deliver: (event: string, payload: unknown) => void,
-  { open = (u) => new WebSocket(u), firstDelayMs = 500, maxDelayMs = 10_000 }: EventSocketOptions = {},
+  { open = browserSocket, firstDelayMs = 500, maxDelayMs = 10_000 }: EventSocketOptions = {},
 ): () => void {
   let delay = firstDelayMs;
   let stopped = false;
