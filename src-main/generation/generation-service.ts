@@ -113,6 +113,7 @@ export function createGenerationService(deps: {
         predictionType: d.predictionType,
         img2img: d.files.vaeEncoder !== null,
         hash: d.hash,
+        textWidth: d.textWidth,
       };
     } catch (error) {
       if (error instanceof ModelFolderError) throw new StudioError('model_invalid', withoutPaths(error.message));
@@ -209,7 +210,14 @@ export function createGenerationService(deps: {
           }
           const { settings, provider, timings } = event.result;
           const jobSettings: JobSettings = { ...settings, seed: String(settings.seed) };
-          return deps.events.emit('job.done', { jobId: event.jobId, images, settings: jobSettings, provider, timings });
+          return deps.events.emit('job.done', {
+            jobId: event.jobId,
+            images,
+            settings: jobSettings,
+            provider,
+            timings,
+            concepts: input?.concepts ?? [],
+          });
         }
       }
     },
