@@ -112,3 +112,13 @@ describe('concept handlers', () => {
     await expect(call('concepts.restore', { id: 'x' })).rejects.toMatchObject({ code: 'invalid_input' });
   });
 });
+
+it('runs jobs whose prompts do not call an enabled concept made for another model', async () => {
+  const tri = await call<ConceptInfo>('concepts.import', {
+    name: 'narrow.pt',
+    base64: base64Of(path.join(fixtures, 'half-style.pt')),
+  });
+  expect(tri.enabled).toBe(true);
+  expect((await generate('a red circle')).concepts).toEqual([]);
+  await expect(generate('a red narrow')).rejects.toThrow(/not compatible with this model/);
+}, 60_000);

@@ -141,8 +141,12 @@ export function createGenerationService(deps: {
         initImage: request.initImage ? decodeInitImage(request.initImage.pngBase64) : undefined,
         concepts: deps.concepts?.(),
       };
+      // Only the concepts the prompts call go to the engine: an enabled concept made for another model must not
+      // break every job with this one.
+      const used = conceptsUsed(params);
+      params.concepts = params.concepts?.filter((c) => used.some((u) => u.trigger === c.trigger));
       const jobId = deps.queue().submit(model.dir, params, { previewEvery: request.previewEvery });
-      inputs.set(jobId, { initImage: params.initImage, concepts: conceptsUsed(params) });
+      inputs.set(jobId, { initImage: params.initImage, concepts: used });
       return { jobId, seed: String(seed) };
     },
     async run(request) {
