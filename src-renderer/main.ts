@@ -2,15 +2,24 @@ import { mount } from 'svelte';
 import App from './App.svelte';
 import './styles.css';
 import { createApi } from './lib/api';
+import { ConceptsState, conceptsSlot } from './lib/concepts.svelte';
 import { GenerateState, generateSlot } from './lib/generate-state.svelte';
 import { SketchState, sketchSlot } from './lib/sketch-state.svelte';
 import { StudioState, studioSlot } from './lib/studio-state.svelte';
+import { windowFiles } from './lib/window-drop';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('#app is missing from index.html');
 const studio = new StudioState(createApi());
 const sketch = new SketchState();
 const generate = new GenerateState(studio, sketch);
-const context = new Map([studioSlot.entry(studio), sketchSlot.entry(sketch), generateSlot.entry(generate)]);
+const concepts = new ConceptsState(studio, generate);
+windowFiles.register(concepts.fileHandler());
+const context = new Map([
+  studioSlot.entry(studio),
+  sketchSlot.entry(sketch),
+  generateSlot.entry(generate),
+  conceptsSlot.entry(concepts),
+]);
 mount(App, { target, context });
-void studio.load().then(() => generate.start());
+void studio.load().then(() => Promise.all([generate.start(), concepts.load()]));

@@ -78,4 +78,20 @@ describe('concept library', () => {
     expect(existsSync(join(dir, 'concepts', `${pt.id}.pt`))).toBe(false);
     expect(library.list().map((c) => c.trigger)).toEqual(['<cat-toy>']);
   });
+
+  it('keeps deleted concepts in a trash that a reopened library can restore from', async () => {
+    const pt = await library.import('tri-style.pt', fixture('tri-style.pt'), { role: 'negative' });
+    library.setEnabled(pt.id, false);
+    library.remove(pt.id);
+    expect(existsSync(join(dir, 'concepts', 'trash', `${pt.id}.pt`))).toBe(true);
+    const reopened = createConceptLibrary({ db, dataDir: dir });
+    expect(reopened.list()).toEqual([]);
+    expect(reopened.restore(pt.id)).toEqual({ ...pt, enabled: false });
+    expect(reopened.enabledVectors()).toEqual([]);
+    expect(existsSync(join(dir, 'concepts', 'trash', `${pt.id}.pt`))).toBe(false);
+    reopened.remove(pt.id);
+    // Importing the same bytes again takes the place of the trashed copy.
+    await reopened.import('tri-style.pt', fixture('tri-style.pt'));
+    expect(() => reopened.restore(pt.id)).toThrow(expect.objectContaining({ code: 'not_found' }));
+  });
 });

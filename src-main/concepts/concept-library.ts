@@ -1,7 +1,7 @@
 // The studio's concept library: imported embedding files copied into the data directory under their hash, one row
 // each in the `concepts` table, and the enabled ones' vectors handed to the engine for every job.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { ConceptVectors } from '../engine';
@@ -9,20 +9,26 @@ import type { ConceptInfo, ConceptRole } from '../shared/concepts';
 import { StudioError } from '../shared/errors';
 import { readConceptFile } from './concept-file';
 import { conceptRows, type StoredConcept } from './concept-rows';
+import { conceptTrash } from './concept-trash';
 
 export interface ConceptLibraryDeps {
   db: Database.Database;
   dataDir: string;
   /** True when `trigger` is a word of the default model's vocabulary (a trigger must not shadow one). */
   isVocabularyWord?: (trigger: string) => Promise<boolean>;
-  /** Makes a preview for a new concept with the default model; returns its media path, or null when not compatible. */
-  makePreview?: (concept: ConceptInfo, vectors: ConceptVectors) => Promise<string | null>;
+  /**
+   * Makes a preview for a new concept with `model` (an installed model's id or name; the default model when absent);
+   * returns its media path, or null when not compatible.
+   */
+  makePreview?: (concept: ConceptInfo, vectors: ConceptVectors, model?: string) => Promise<string | null>;
   log?: (message: string) => void;
 }
 
 export interface ImportOptions {
   trigger?: string;
   role?: ConceptRole;
+  /** The model to render the preview with (the one the user has chosen); the default model when absent. */
+  model?: string;
 }
 
 export interface ConceptLibrary {
@@ -31,7 +37,10 @@ export interface ConceptLibrary {
   rename(id: string, trigger: string): Promise<ConceptInfo>;
   setEnabled(id: string, enabled: boolean): ConceptInfo;
   setRole(id: string, role: ConceptRole): ConceptInfo;
+  /** Moves the concept to the trash (its file and settings are kept there until restored). */
   remove(id: string): { deleted: boolean };
+  /** Brings a deleted concept back from the trash, with its trigger, role, enabled state and preview. */
+  restore(id: string): ConceptInfo;
   /** The vectors of the enabled concepts, as the engine takes them. */
   enabledVectors(): ConceptVectors[];
 }
@@ -40,6 +49,7 @@ const EXTENSIONS: Record<string, string> = { safetensors: '.safetensors', pytorc
 
 export function createConceptLibrary(deps: ConceptLibraryDeps): ConceptLibrary {
   const rows = conceptRows(deps.db);
+  const trash = conceptTrash(deps.dataDir);
   const log = deps.log ?? (() => {});
   // Parsed files by id: a job should not re-read and re-check every enabled file.
   const cache = new Map<string, ConceptVectors>();
@@ -90,6 +100,7 @@ export function createConceptLibrary(deps: ConceptLibraryDeps): ConceptLibrary {
       if (options.trigger !== undefined) await checkTrigger(trigger, null);
       const file = `concepts/${id}${EXTENSIONS[parsed.format] ?? ''}`;
       mkdirSync(path.join(deps.dataDir, 'concepts'), { recursive: true });
+      trash.drop(id);
       writeFileSync(path.join(deps.dataDir, ...file.split('/')), bytes);
       const concept: StoredConcept = {
         id,
@@ -108,7 +119,7 @@ export function createConceptLibrary(deps: ConceptLibraryDeps): ConceptLibrary {
       rows.insert(concept);
       if (deps.makePreview) {
         try {
-          const preview = await deps.makePreview(public_(concept), vectorsOf(concept));
+          const preview = await deps.makePreview(public_(concept), vectorsOf(concept), options.model);
           if (preview) rows.setPreview(id, preview);
         } catch (error) {
           log(`concept ${trigger}: no preview (${(error as Error).message})`);
@@ -134,10 +145,24 @@ export function createConceptLibrary(deps: ConceptLibraryDeps): ConceptLibrary {
     remove(id) {
       const concept = rows.get(id);
       if (!concept) return { deleted: false };
+      trash.put(concept);
       rows.remove(id);
       cache.delete(id);
-      rmSync(path.join(deps.dataDir, ...concept.file.split('/')), { force: true });
       return { deleted: true };
+    },
+    restore(id) {
+      const concept = trash.get(id);
+      if (!concept) throw new StudioError('not_found', `no concept ${id.slice(0, 12)}… in the trash`);
+      if (rows.byTrigger(concept.trigger))
+        throw new StudioError(
+          'conflict',
+          `the trigger "${concept.trigger}" is taken by another concept: rename that one first`,
+        );
+      trash.take(concept);
+      rows.insert(concept);
+      rows.setEnabled(id, concept.enabled);
+      rows.setPreview(id, concept.preview);
+      return public_(found(id));
     },
     enabledVectors: () =>
       rows

@@ -21,14 +21,17 @@ export function vocabularyCheck(inspector: Pick<Engine, 'tokenize'>, models: Mod
   };
 }
 
-/** Renders the trigger alone with the default model; an incompatible concept fails inside the run and gets none. */
+/**
+ * Renders the trigger alone (seed 0) with the chosen model, or the default one; an incompatible concept fails inside
+ * the run and gets none.
+ */
 export function previewMaker(options: {
   dataDir: string;
   models: ModelLibrary;
   run: (request: GalleryGenerateRequest) => Promise<GenerateResult>;
 }) {
-  return async (concept: ConceptInfo, vectors: ConceptVectors): Promise<string | null> => {
-    const model = options.models.defaultModel();
+  return async (concept: ConceptInfo, vectors: ConceptVectors, chosen?: string): Promise<string | null> => {
+    const model = (chosen !== undefined ? options.models.resolve(chosen) : undefined) ?? options.models.defaultModel();
     if (!model) return null;
     const result = await options.run({
       model: { name: model.name, hash: null },

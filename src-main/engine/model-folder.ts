@@ -39,6 +39,8 @@ export interface ModelDescription {
   /** Latents are divided by this before decoding (and multiplied after encoding). */
   vaeScalingFactor: number;
   nativeSize: number;
+  /** The text encoder's hidden size (768 SD 1.x, 1024 SD 2.x): a concept's vectors must be this wide. */
+  textWidth: number;
   /** Width and height must be multiples of this: each UNet downsampling halves the latents, and an exported graph
    * upsamples by exactly 2 (diffusers' PyTorch UNet can interpolate odd sizes; its ONNX exports cannot). */
   sizeMultiple: number;
@@ -114,6 +116,7 @@ export async function readModelFolder(dirPath: string): Promise<ModelDescription
     vaeScaleFactor,
     vaeScalingFactor: numberOr(vaeConfig.scaling_factor, 0.18215),
     nativeSize,
+    textWidth,
     sizeMultiple: vaeScaleFactor * 2 ** (unetBlocks - 1),
     padToken: await padToken(files),
     hash: await contentHash(dir, files),

@@ -113,6 +113,7 @@ export function createGenerationService(deps: {
         predictionType: d.predictionType,
         img2img: d.files.vaeEncoder !== null,
         hash: d.hash,
+        textWidth: d.textWidth,
       };
     } catch (error) {
       if (error instanceof ModelFolderError) throw new StudioError('model_invalid', withoutPaths(error.message));
@@ -140,8 +141,12 @@ export function createGenerationService(deps: {
         initImage: request.initImage ? decodeInitImage(request.initImage.pngBase64) : undefined,
         concepts: deps.concepts?.(),
       };
+      // Only the concepts the prompts call go to the engine: an enabled concept made for another model must not
+      // break every job with this one.
+      const used = conceptsUsed(params);
+      params.concepts = params.concepts?.filter((c) => used.some((u) => u.trigger === c.trigger));
       const jobId = deps.queue().submit(model.dir, params, { previewEvery: request.previewEvery });
-      inputs.set(jobId, { initImage: params.initImage, concepts: conceptsUsed(params) });
+      inputs.set(jobId, { initImage: params.initImage, concepts: used });
       return { jobId, seed: String(seed) };
     },
     async run(request) {
@@ -209,7 +214,14 @@ export function createGenerationService(deps: {
           }
           const { settings, provider, timings } = event.result;
           const jobSettings: JobSettings = { ...settings, seed: String(settings.seed) };
-          return deps.events.emit('job.done', { jobId: event.jobId, images, settings: jobSettings, provider, timings });
+          return deps.events.emit('job.done', {
+            jobId: event.jobId,
+            images,
+            settings: jobSettings,
+            provider,
+            timings,
+            concepts: input?.concepts ?? [],
+          });
         }
       }
     },

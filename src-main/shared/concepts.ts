@@ -42,6 +42,8 @@ export const conceptImportSchema = z
     base64: z.string().max(24 * 1024 * 1024),
     trigger: trigger.optional(),
     role: z.enum(conceptRoles).default('positive'),
+    /** The model (id or name) to render the preview with: the one chosen in the UI; the default model when absent. */
+    model: z.string().min(1).max(200).optional(),
   })
   .strict();
 export const conceptRenameSchema = z.object({ id: conceptId, trigger }).strict();

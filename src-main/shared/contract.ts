@@ -104,7 +104,9 @@ export const methods = {
   'concepts.enable': method<ConceptInfo>()(conceptRefSchema, ['not_found']),
   'concepts.disable': method<ConceptInfo>()(conceptRefSchema, ['not_found']),
   'concepts.setRole': method<ConceptInfo>()(conceptRoleSchema, ['not_found']),
+  /** Moves the concept to the trash; `concepts.restore` brings it back (also after a restart). */
   'concepts.delete': method<{ deleted: boolean }>()(conceptRefSchema),
+  'concepts.restore': method<ConceptInfo>()(conceptRefSchema, ['not_found', 'conflict']),
 } as const;
 
 export type Methods = typeof methods;
@@ -121,7 +123,7 @@ export type Handlers = {
 /** Events the main process pushes to every open view. */
 export interface Events extends JobEvents, GalleryEvents {
   /** A finished job's images, saved in the gallery: each carries its gallery id. */
-  'job.done': Omit<JobEvents['job.done'], 'images'> & { images: GalleryImageRef[] };
+  'job.done': Omit<JobEvents['job.done'], 'images'> & { images: GalleryImageRef[]; concepts: GalleryConcept[] };
   'system.notice': { level: 'info' | 'warning' | 'error'; message: string };
 }
 export type EventName = keyof Events;

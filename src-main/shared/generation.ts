@@ -141,4 +141,6 @@ export interface ModelInfo {
   predictionType: string;
   img2img: boolean;
   hash: string;
+  /** The text encoder's width: a concept fits this model when its vectors are as wide. */
+  textWidth: number;
 }

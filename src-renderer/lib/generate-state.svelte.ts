@@ -8,7 +8,7 @@ import { ResultsState, type ResultImage } from './results.svelte';
 import type { SketchState } from './sketch-state.svelte';
 import { describeError, type StudioState } from './studio-state.svelte';
 
-export type Tab = 'results' | 'sketch';
+export type Tab = 'results' | 'sketch' | 'concepts';
 
 export class GenerateState {
   readonly form = new GenerateForm();

@@ -1,5 +1,6 @@
 // Finished images of this session, newest first, and the one shown large.
 import type { Events } from '../../src-main/shared/contract';
+import type { GalleryConcept } from '../../src-main/shared/gallery';
 import type { JobSettings } from '../../src-main/shared/generation';
 import type { Mode } from './generate-form.svelte';
 
@@ -15,6 +16,8 @@ export interface ResultImage {
   settings: JobSettings;
   provider: string;
   totalMs: number;
+  /** The concepts the job's prompts used (enabled, and named by their trigger). */
+  concepts: GalleryConcept[];
 }
 
 export class ResultsState {
@@ -37,6 +40,7 @@ export class ResultsState {
       settings: { ...event.settings, seed: image.seed },
       provider: event.provider,
       totalMs: event.timings.totalMs,
+      concepts: event.concepts ?? [],
     }));
     this.items = [...images, ...this.items];
     this.selectedKey = images[0]?.key ?? this.selectedKey;
