@@ -20,6 +20,7 @@ import {
   gallerySearchSchema,
   galleryUpdateSchema,
   galleryVarySchema,
+  pngInfoSchema,
   presetRefSchema,
   presetSaveSchema,
   type Board,
@@ -31,6 +32,7 @@ import {
   type GalleryPage,
   type GalleryRecord,
   type ImportSummary,
+  type PngInfo,
   type Preset,
   type ReproduceResult,
   type ReusableSettings,
@@ -105,6 +107,8 @@ export const methods = {
   'concepts.disable': method<ConceptInfo>()(conceptRefSchema, ['not_found']),
   'concepts.setRole': method<ConceptInfo>()(conceptRoleSchema, ['not_found']),
   'concepts.delete': method<{ deleted: boolean }>()(conceptRefSchema),
+  /** A PNG's settings, in any dialect the gallery imports, read without importing it (PNG info). */
+  'gallery.readPng': method<PngInfo>()(pngInfoSchema, ['invalid_input']),
 } as const;
 
 export type Methods = typeof methods;
