@@ -3,14 +3,23 @@ import App from './App.svelte';
 import './styles.css';
 import { createApi } from './lib/api';
 import { GenerateState, generateSlot } from './lib/generate-state.svelte';
+import { PngInfoState, pngInfoSlot } from './lib/png-info.svelte';
 import { SketchState, sketchSlot } from './lib/sketch-state.svelte';
 import { StudioState, studioSlot } from './lib/studio-state.svelte';
+import { windowFiles } from './lib/window-drop';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('#app is missing from index.html');
 const studio = new StudioState(createApi());
 const sketch = new SketchState();
 const generate = new GenerateState(studio, sketch);
-const context = new Map([studioSlot.entry(studio), sketchSlot.entry(sketch), generateSlot.entry(generate)]);
+const pngInfo = new PngInfoState(studio.api);
+pngInfo.register(windowFiles);
+const context = new Map([
+  studioSlot.entry(studio),
+  sketchSlot.entry(sketch),
+  generateSlot.entry(generate),
+  pngInfoSlot.entry(pngInfo),
+]);
 mount(App, { target, context });
 void studio.load().then(() => generate.start());
