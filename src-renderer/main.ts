@@ -4,6 +4,7 @@ import './styles.css';
 import { createApi } from './lib/api';
 import { ConceptsState, conceptsSlot } from './lib/concepts.svelte';
 import { GenerateState, generateSlot } from './lib/generate-state.svelte';
+import { PngInfoState, pngInfoSlot } from './lib/png-info.svelte';
 import { SketchState, sketchSlot } from './lib/sketch-state.svelte';
 import { StudioState, studioSlot } from './lib/studio-state.svelte';
 import { windowFiles } from './lib/window-drop';
@@ -15,11 +16,14 @@ const sketch = new SketchState();
 const generate = new GenerateState(studio, sketch);
 const concepts = new ConceptsState(studio, generate);
 windowFiles.register(concepts.fileHandler());
+const pngInfo = new PngInfoState(studio.api);
+pngInfo.register(windowFiles);
 const context = new Map([
   studioSlot.entry(studio),
   sketchSlot.entry(sketch),
   generateSlot.entry(generate),
   conceptsSlot.entry(concepts),
+  pngInfoSlot.entry(pngInfo),
 ]);
 mount(App, { target, context });
 void studio.load().then(() => Promise.all([generate.start(), concepts.load()]));

@@ -41,6 +41,7 @@ describe(`the studio’s gallery (${path.basename(testModelDir)})`, () => {
     if (!outcome.ok) throw new Error(`${outcome.error.code}: ${outcome.error.message}`);
     return outcome.result as never;
   };
+  const submitted = async (input: object) => ((await call('generate.submit', input)) as { jobId: string }).jobId;
   const done = (jobId: string) =>
     new Promise<Events['job.done']>((resolve, reject) => {
       const stop = studio.events.subscribe((event, payload) => {
@@ -94,6 +95,11 @@ describe(`the studio’s gallery (${path.basename(testModelDir)})`, () => {
     expect(varied.seed).toBe('5');
     const variation = await done(varied.jobId);
     expect(variation.settings.seed).toBe('5');
+    // A variation remembers what it varied: the lineage shows it both ways.
+    const child = (await call('gallery.get', { id: variation.images[0].id })) as { record: { parent: number } };
+    expect(child.record.parent).toBe(job.images[0].id);
+    const parent = (await call('gallery.get', { id: job.images[0].id })) as { children: { id: number }[] };
+    expect(parent.children.map((c) => c.id)).toEqual(variation.images.map((i) => i.id));
 
     const exported = (await call('gallery.export', { ids: [job.images[0].id] })) as {
       folder: string;
@@ -213,5 +219,72 @@ describe(`the studio’s gallery (${path.basename(testModelDir)})`, () => {
       ...before,
       files: before.files.filter((f) => !f.endsWith(tempSuffix)),
     });
+  });
+
+  test('gallery.readPng shows what a PNG carries without importing it; refusals name the problem', async () => {
+    const before = await call('gallery.list', {});
+    const png = Buffer.from(pngWithText({ parameters: a1111Text }, 11, 40, 24)).toString('base64');
+    const info = await call('gallery.readPng', { pngBase64: png });
+    expect(info).toMatchObject({
+      source: 'a1111',
+      metadata: 'complete',
+      prompt: expect.stringContaining('a (red:1.2) fox'),
+      negative: 'blurry, lowres,\nbad hands',
+      seed: '3141592653',
+      steps: 28,
+      guidance: 6.5,
+      scheduler: 'dpmpp-2m-karras',
+      width: 512,
+      height: 768,
+      model: 'v1-5-pruned-emaonly',
+      parameters: a1111Text,
+      settings: { seed: '3141592653', steps: 28, guidance: 6.5, width: 512, height: 768, batch: 1 },
+    });
+    expect(await call('gallery.list', {})).toEqual(before);
+
+    const plain = await call('gallery.readPng', {
+      pngBase64: Buffer.from(pngWithText({}, 2, 24, 16)).toString('base64'),
+    });
+    expect(plain).toMatchObject({ source: 'unknown', metadata: 'none', width: 24, height: 16, parameters: null });
+
+    expect(await dispatch(studio.handlers, 'gallery.readPng', { pngBase64: 'AAAA' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: 'This file is not a PNG image' },
+    });
+    const bomb = Buffer.from(withHeaderSize(Buffer.from(pngWithText({}, 3, 8, 8)), 30000, 30000)).toString('base64');
+    expect(await dispatch(studio.handlers, 'gallery.readPng', { pngBase64: bomb })).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid_input',
+        message: expect.stringMatching(/^This PNG cannot be read: the image is 30000×30000/),
+      },
+    });
+    expect(await dispatch(studio.handlers, 'gallery.readPng', { pngBase64: 'not base64!' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
+    });
+  });
+
+  test('a job that names its parent is saved as its child; a parent that is gone is dropped', async () => {
+    const small = { model, steps: 2, width: 64, height: 64 };
+    const first = await done(await submitted({ ...small, prompt: 'a blue square', seed: '8' }));
+    // A sketch over the image: other pixels than the parent's, so only the named parent links them.
+    const sketch = Buffer.from(plainPng({ rgb: pixels(21, 64, 64), width: 64, height: 64 })).toString('base64');
+    const child = await done(
+      await submitted({
+        ...small,
+        prompt: 'a blue square, sketched over',
+        seed: '9',
+        strength: 0.6,
+        initImage: { pngBase64: sketch },
+        parent: first.images[0].id,
+      }),
+    );
+    const detail = (await call('gallery.get', { id: child.images[0].id })) as { ancestors: { id: number }[] };
+    expect(detail.ancestors.map((a) => a.id)).toEqual([first.images[0].id]);
+
+    const orphan = await done(await submitted({ ...small, prompt: 'x', seed: '1', parent: 999999 }));
+    const record = (await call('gallery.get', { id: orphan.images[0].id })) as { record: { parent: number | null } };
+    expect(record.record.parent).toBeNull();
   });
 });

@@ -6,6 +6,7 @@ import type { Handlers, MethodName } from '../shared/contract';
 import { generateRequestSchema } from '../shared/generation';
 import { parseInput } from '../shared/invalid-input';
 import type { Gallery } from './gallery';
+import { readPngInfo } from './png-info';
 
 type GalleryMethod = Extract<MethodName, `gallery.${string}` | `presets.${string}` | `boards.${string}`>;
 type SubmitFn = Handlers['generate.submit'];
@@ -24,7 +25,7 @@ export function galleryHandlers(gallery: Gallery, submit: SubmitFn): Pick<Handle
       const { seed: _previous, ...settings } = gallery.settings(id);
       // Settings read from an imported file can break today's limits (a 30,000-character prompt): the caller learns
       // which field, as for any other input.
-      const request = { ...settings, ...(seed === undefined ? {} : { seed: String(seed) }) };
+      const request = { ...settings, parent: id, ...(seed === undefined ? {} : { seed: String(seed) }) };
       return submit(parseInput(generateRequestSchema, request, 'gallery.vary'));
     },
     'gallery.reproduce': ({ id }) => gallery.reproduce(id),
@@ -44,5 +45,6 @@ export function galleryHandlers(gallery: Gallery, submit: SubmitFn): Pick<Handle
     'boards.create': ({ name }) => gallery.boards.create(name),
     'boards.rename': ({ id, name }) => gallery.boards.rename(id, name),
     'boards.delete': ({ id }) => ({ deleted: gallery.boards.delete(id) }),
+    'gallery.readPng': ({ pngBase64 }) => readPngInfo(Buffer.from(pngBase64, 'base64')),
   };
 }

@@ -39,7 +39,9 @@ export function saveJob(ctx: GalleryContext, job: SaveJob): SavedImage[] {
   const created = job.created ?? new Date();
   const unique = randomBytes(4).toString('hex');
   const init = job.initImage ? storeInitImage(ctx, toRgb(job.initImage)) : null;
-  const parentId = job.parentId ?? (init ? ctx.store.idByPixelHash(init.pixelHash) : undefined) ?? null;
+  // A parent named by the caller may have been emptied from the trash since: then it is found by pixels, or none.
+  const named = job.parentId !== undefined && ctx.store.row(job.parentId) ? job.parentId : undefined;
+  const parentId = named ?? (init ? ctx.store.idByPixelHash(init.pixelHash) : undefined) ?? null;
   const parentPath = parentId === null ? null : (ctx.store.row(parentId)?.path ?? null);
   const concepts = job.concepts ?? [];
   const timings = numericFields(job.timings);

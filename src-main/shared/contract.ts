@@ -20,6 +20,7 @@ import {
   gallerySearchSchema,
   galleryUpdateSchema,
   galleryVarySchema,
+  pngInfoSchema,
   presetRefSchema,
   presetSaveSchema,
   type Board,
@@ -31,6 +32,7 @@ import {
   type GalleryPage,
   type GalleryRecord,
   type ImportSummary,
+  type PngInfo,
   type Preset,
   type ReproduceResult,
   type ReusableSettings,
@@ -107,6 +109,8 @@ export const methods = {
   /** Moves the concept to the trash; `concepts.restore` brings it back (also after a restart). */
   'concepts.delete': method<{ deleted: boolean }>()(conceptRefSchema),
   'concepts.restore': method<ConceptInfo>()(conceptRefSchema, ['not_found', 'conflict']),
+  /** A PNG's settings, in any dialect the gallery imports, read without importing it (PNG info). */
+  'gallery.readPng': method<PngInfo>()(pngInfoSchema, ['invalid_input']),
 } as const;
 
 export type Methods = typeof methods;

@@ -243,6 +243,31 @@ export interface ReusableSettings {
   initImage?: { pngBase64: string };
 }
 
+/** What a PNG's metadata says, read without importing it (PNG info). */
+export interface PngInfo {
+  source: GallerySource;
+  metadata: 'complete' | 'partial' | 'none';
+  prompt: string;
+  negative: string;
+  seed: string | null;
+  steps: number | null;
+  guidance: number | null;
+  /** A studio scheduler id, or the other tool's sampler name when it has no counterpart. */
+  scheduler: string | null;
+  width: number;
+  height: number;
+  model: string | null;
+  modelHash: string | null;
+  strength: number | null;
+  concepts: GalleryConcept[];
+  /** The A1111 `parameters` text, when the file carries one. */
+  parameters: string | null;
+  /** The settings the studio can use, as a generate.submit input. */
+  settings: ReusableSettings;
+}
+
+export const pngInfoSchema = z.object({ pngBase64: base64Png }).strict();
+
 export const boardCreateSchema = z.object({ name }).strict();
 export const boardRenameSchema = z.object({ id: z.number().int().positive(), name }).strict();
 export const boardRefSchema = z.object({ id: z.number().int().positive() }).strict();

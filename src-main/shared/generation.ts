@@ -71,6 +71,8 @@ export const generateRequestSchema = z
     strength: strengthSchema.optional(),
     /** Attach a preview image to every n-th step event (0: never). */
     previewEvery: z.number().int().min(0).max(steps.max).default(0),
+    /** The gallery id of the image this job starts from (a sketch over it, a variation): its lineage parent. */
+    parent: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
   })
   .strict();
 

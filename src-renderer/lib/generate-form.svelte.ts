@@ -137,8 +137,9 @@ export class GenerateForm {
     this.assign({ seed, randomSeed: false });
   }
 
-  /** The request for generate.submit; `initImage` is the sketch as PNG (base64) in img2img mode. */
-  toRequest(initImage?: string): GenerateRequest {
+  /** The request for generate.submit; `initImage` is the sketch as PNG (base64) in img2img mode, `parent` the gallery
+   * id of the picture it started from. */
+  toRequest(initImage?: string, parent?: number): GenerateRequest {
     const img2img = this.mode === 'img2img' && initImage !== undefined;
     return {
       ...(this.model ? { model: this.model } : {}),
@@ -152,6 +153,7 @@ export class GenerateForm {
       height: this.height,
       batch: this.batch,
       ...(img2img ? { initImage: { pngBase64: initImage }, strength: this.strength } : {}),
+      ...(img2img && parent !== undefined ? { parent } : {}),
       // A preview about every 5 % of the way: enough to watch, cheap to encode.
       previewEvery: Math.max(1, Math.round(this.steps / 20)),
     };

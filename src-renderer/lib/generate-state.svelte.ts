@@ -1,4 +1,5 @@
 // The main workspace: the chosen model, the form, submitting and cancelling jobs, and what to do with results.
+import type { ReusableSettings } from '../../src-main/shared/gallery';
 import type { ModelInfo } from '../../src-main/shared/generation';
 import { ApiError } from './api';
 import { contextSlot } from './context';
@@ -85,7 +86,7 @@ export class GenerateState {
       this.studio.notify({ level: 'error', message: 'The sketch is not ready yet: open the Sketch tab once' });
       return;
     }
-    const request = this.form.toRequest(initImage);
+    const request = this.form.toRequest(initImage, this.sketch.origin ?? undefined);
     const { width, height, batch, steps } = this.form;
     this.form.serverErrors = {};
     this.submitting = true;
@@ -140,12 +141,93 @@ export class GenerateState {
   /** Loads a result into the sketch at its own size and switches to img2img. */
   async sketchFrom(result: ResultImage): Promise<void> {
     try {
-      await this.sketch.startFrom(result.url);
+      await this.sketch.startFrom(result.url, result.id);
       this.form.assign({ width: result.width, height: result.height });
       if (this.model.info?.img2img) this.form.mode = 'img2img';
       this.tab = 'sketch';
     } catch (error) {
       this.studio.notify({ level: 'error', message: `Could not load the image: ${describeError(error)}` });
+    }
+  }
+
+  /** One setting of a gallery record (or a PNG's) into the form, leaving the rest as it is. */
+  useSetting(name: SettingName, settings: ReusableSettings): void {
+    const { form } = this;
+    switch (name) {
+      case 'prompt':
+        return void (form.prompt = settings.prompt);
+      case 'negative':
+        return void (form.negative = settings.negative);
+      case 'seed':
+        if (settings.seed !== undefined) form.useSeed(settings.seed);
+        return;
+      case 'size':
+        if (settings.width !== undefined && settings.height !== undefined)
+          form.assign({ width: settings.width, height: settings.height });
+        return;
+      case 'model': {
+        const model = this.models.find((m) => m.name === settings.model || m.id === settings.model);
+        if (model && model.id !== this.form.model) void this.chooseModel(model.id, false);
+        if (!model && settings.model !== undefined)
+          this.studio.notify({ level: 'warning', message: `Model ${settings.model} is not installed` });
+        return;
+      }
+      default:
+        if (settings[name] !== undefined) form.assign({ [name]: settings[name] });
+    }
+  }
+
+  /**
+   * "Use these settings": everything into the form; an img2img record brings its mode, strength and starting
+   * picture (into the sketch, remembering `parent` as where it came from).
+   */
+  async useSettings(settings: ReusableSettings, parent?: number): Promise<void> {
+    for (const name of settingNames) this.useSetting(name, settings);
+    this.form.batch = settings.batch;
+    if (!settings.initImage) {
+      this.form.mode = 'txt2img';
+      return;
+    }
+    try {
+      await this.sketch.startFrom(`data:image/png;base64,${settings.initImage.pngBase64}`, parent ?? null);
+      this.form.mode = 'img2img';
+      this.tab = 'sketch';
+    } catch (error) {
+      this.studio.notify({ level: 'error', message: `Could not load the starting picture: ${describeError(error)}` });
+    }
+  }
+
+  /** The gallery image (by id and media URL) as the sketch's picture, for img2img from it. */
+  async sketchOver(id: number, url: string, width: number, height: number): Promise<void> {
+    try {
+      await this.sketch.startFrom(url, id);
+      this.form.assign({ width, height });
+      if (this.model.info?.img2img !== false) this.form.mode = 'img2img';
+      this.tab = 'sketch';
+    } catch (error) {
+      this.studio.notify({ level: 'error', message: `Could not load the image: ${describeError(error)}` });
+    }
+  }
+
+  /** The record again with a new random seed; its results arrive like any job's, as children of the record. */
+  async vary(id: number, settings: ReusableSettings): Promise<void> {
+    try {
+      await this.jobs.submit(
+        () => this.studio.api.call('gallery.vary', { id }),
+        (reply) => ({
+          id: reply.jobId,
+          seed: reply.seed,
+          mode: settings.initImage ? 'img2img' : 'txt2img',
+          width: settings.width ?? this.form.width,
+          height: settings.height ?? this.form.height,
+          batch: settings.batch,
+          total: settings.steps ?? this.form.steps,
+        }),
+      );
+      this.tab = 'results';
+      this.results.view = 'progress';
+    } catch (error) {
+      this.studio.notify({ level: 'error', message: `Could not vary: ${describeError(error)}` });
     }
   }
 
@@ -174,6 +256,20 @@ function fieldErrors(error: unknown): Record<string, string> {
   const issues = (error.details as { issues?: { path: string[]; message: string }[] } | undefined)?.issues ?? [];
   return Object.fromEntries(issues.filter((i) => i.path.length > 0).map((i) => [i.path[0], i.message]));
 }
+
+/** The settings a record carries that can go into the form one by one. */
+export const settingNames = [
+  'model',
+  'prompt',
+  'negative',
+  'seed',
+  'steps',
+  'guidance',
+  'scheduler',
+  'size',
+  'strength',
+] as const;
+export type SettingName = (typeof settingNames)[number];
 
 export const generateSlot = contextSlot<GenerateState>('GenerateState');
 export const useGenerate = generateSlot.use;

@@ -7,6 +7,8 @@ import type { Mode } from './generate-form.svelte';
 export interface ResultImage {
   /** The media path: unique per image. */
   key: string;
+  /** The image's gallery id. */
+  id: number;
   url: string;
   seed: string;
   index: number;
@@ -31,6 +33,7 @@ export class ResultsState {
   add(event: Events['job.done'], mode: Mode, mediaUrl: (media: string) => string, watching = false): void {
     const images = event.images.map((image) => ({
       key: image.media,
+      id: image.id,
       url: mediaUrl(image.media),
       seed: image.seed,
       index: image.index,

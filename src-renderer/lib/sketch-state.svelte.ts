@@ -37,6 +37,8 @@ export class SketchState {
   readonly canUndo = $derived(this.history.past.length > 0);
   readonly canRedo = $derived(this.history.future.length > 0);
   readonly isBlank = $derived(this.document.strokes.length === 0 && this.document.base === null);
+  /** The gallery id of the picture the sketch started from: the parent of what is made from it. */
+  origin = $state<number | null>(null);
   private stage: SketchStage | null = null;
 
   brush() {
@@ -49,10 +51,12 @@ export class SketchState {
 
   /** Paints the whole background (and drops a picture started from) in the current colour; strokes stay. */
   fill(): void {
+    this.origin = null;
     this.change({ ...this.document, background: this.color, base: null });
   }
 
   clear(): void {
+    this.origin = null;
     if (!this.isBlank) this.change(blankDocument(this.document.background));
   }
 
@@ -65,10 +69,11 @@ export class SketchState {
   }
 
   /** Puts a picture (a finished result) under the strokes, as a new page. */
-  async startFrom(url: string): Promise<void> {
+  async startFrom(url: string, origin: number | null = null): Promise<void> {
     const image = new Image();
     image.src = url;
     await image.decode();
+    this.origin = origin;
     this.change({ background: this.document.background, base: image, strokes: [] });
   }
 
