@@ -31,7 +31,8 @@ export async function runSettings(argv: string[], io: CliIo): Promise<number> {
   if (key !== undefined && !settingKeys.includes(key as SettingKey))
     throw new UsageError(`unknown setting '${key}' (one of ${settingKeys.join(', ')})`);
   if (sub === 'get' && raw !== undefined) throw new UsageError(`unexpected argument '${raw}'`);
-  if (sub === 'set' && raw === undefined) throw new UsageError(`set takes KEY VALUE (usage: studio ${settingsSpec.usage})`);
+  if (sub === 'set' && raw === undefined)
+    throw new UsageError(`set takes KEY VALUE (usage: studio ${settingsSpec.usage})`);
   const input = sub === 'set' ? parseValue(key as SettingKey, raw) : null;
 
   return withStudio(resolveDataDir(v.data), async ({ handlers }) => {
@@ -51,6 +52,7 @@ function parseValue(key: SettingKey, raw: string): SettingsSetInput {
   const value: unknown =
     nullable && (raw === 'none' || raw === 'null') ? null : key === 'threads' && /^\d+$/.test(raw) ? Number(raw) : raw;
   const parsed = settingSchemas[key].safeParse(value);
-  if (!parsed.success) throw new UsageError(`setting ${key}: ${parsed.error.issues[0]?.message ?? 'invalid'}, got '${raw}'`);
+  if (!parsed.success)
+    throw new UsageError(`setting ${key}: ${parsed.error.issues[0]?.message ?? 'invalid'}, got '${raw}'`);
   return { key, value: parsed.data } as SettingsSetInput;
 }
