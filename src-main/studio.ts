@@ -1,6 +1,6 @@
 // Composition root: builds the studio's services for one data directory and wires them to the contract's handlers.
 // The Electron shell, the headless server and the CLI all start here.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { appRoot } from './app-paths';
@@ -8,21 +8,25 @@ import { createConceptLibrary, type ConceptLibrary } from './concepts/concept-li
 import { previewMaker, vocabularyCheck } from './concepts/concept-studio';
 import { conceptHandlers } from './concepts/handlers';
 import { createEngine } from './engine/engine';
-import { listAvailableProviders, type ProviderPreference } from './engine/execution-providers';
+import { listAvailableProviders, resolveProviders, type ProviderPreference } from './engine/execution-providers';
 import { createInlineWorker } from './engine/jobs/inline-worker';
 import { createJobQueue, type JobQueue, type WorkerLike } from './engine/jobs/job-queue';
 import type { WorkerInit } from './engine/jobs/worker-protocol';
 import { createEventHub, type EventHub } from './event-hub';
-import { openStudioDb } from './gallery/database';
+import { openStudioDb, studioDbPath, type StudioDb } from './gallery/database';
 import { createGallery, type Gallery } from './gallery/gallery';
 import { galleryHandlers } from './gallery/handlers';
 import type { GalleryGenerate } from './gallery/reproduce';
 import { createGenerationService } from './generation/generation-service';
 import { generationHandlers } from './generation/handlers';
 import { modelHandlers } from './models/handlers';
+import { importedLocations } from './models/imported-locations';
 import { createModelLibrary, type ModelLibrary } from './models/model-library';
+import { createModelManager } from './models/model-manager';
 import type { Handlers } from './shared/contract';
-import { systemHandlers } from './system/handlers';
+import { defaultSettings, type Settings } from './shared/settings';
+import { settingsHandlers, systemHandlers } from './system/handlers';
+import { createSettingsStore, type SettingsStore } from './system/settings-store';
 import { createSystemInfo } from './system/system-info';
 
 // What entries use of the services beyond a built studio: the CLI's commands that take a model folder rather than
@@ -63,12 +67,49 @@ export interface Studio {
   readonly models: ModelLibrary;
   readonly gallery: Gallery;
   readonly concepts: ConceptLibrary;
+  readonly settings: SettingsStore;
   close(): Promise<void>;
 }
 
-/** The models of a data directory: the app's bundled ones and those installed under `models/`. */
-export function openModelLibrary(dataDir: string, bundledModelsDir: string): ModelLibrary {
-  return createModelLibrary({ bundledDir: bundledModelsDir, userDir: path.join(path.resolve(dataDir), 'models') });
+/** The models of a data directory: the app's bundled ones, those under `models/` and the imported locations. */
+export function openModelLibrary(dataDir: string, bundledModelsDir: string, db?: StudioDb): ModelLibrary {
+  const userDir = path.join(path.resolve(dataDir), 'models');
+  if (db) {
+    const settings = createSettingsStore(db);
+    const locations = importedLocations(db);
+    return createModelLibrary({
+      bundledDir: bundledModelsDir,
+      userDir,
+      importedDirs: () => locations.list(),
+      chosenDefault: () => settings.get().defaultModel,
+    });
+  }
+  // Without a database open (one-shot CLI commands): what it holds now, read once; nothing is created.
+  const stored = readStored(dataDir, (opened) => ({
+    dirs: importedLocations(opened).list(),
+    chosen: createSettingsStore(opened).get().defaultModel,
+  }));
+  return createModelLibrary({
+    bundledDir: bundledModelsDir,
+    userDir,
+    importedDirs: () => stored?.dirs ?? [],
+    chosenDefault: () => stored?.chosen ?? null,
+  });
+}
+
+/** The data directory's stored settings (the defaults where it has no database yet). */
+export function storedSettings(dataDir: string): Settings {
+  return readStored(dataDir, (db) => createSettingsStore(db).get()) ?? defaultSettings;
+}
+
+function readStored<T>(dataDir: string, read: (db: StudioDb) => T): T | null {
+  if (!existsSync(studioDbPath(path.resolve(dataDir)))) return null;
+  const db = openStudioDb(path.resolve(dataDir));
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
 }
 
 export function createStudio(options: StudioOptions): Studio {
@@ -76,7 +117,9 @@ export function createStudio(options: StudioOptions): Studio {
   mkdirSync(dataDir, { recursive: true });
   const log = options.log ?? (() => {});
   const events = createEventHub();
-  const models = openModelLibrary(dataDir, options.bundledModelsDir);
+  const db = openStudioDb(dataDir, { log });
+  const settings = createSettingsStore(db);
+  const models = openModelLibrary(dataDir, options.bundledModelsDir, db);
   const systemInfo = createSystemInfo({
     appVersion: options.appVersion,
     dataDir,
@@ -85,16 +128,39 @@ export function createStudio(options: StudioOptions): Studio {
     executionProviders: listAvailableProviders,
   });
 
-  const init: WorkerInit = { providers: options.providers ?? 'auto', threads: options.threads };
+  // Options (the CLI's) win over the stored settings, which are read each time a worker starts.
+  const providerPreference = () => options.providers ?? settings.get().providers;
+  const init = (): WorkerInit => ({
+    providers: providerPreference(),
+    threads: options.threads ?? (settings.get().threads || undefined),
+  });
   const spawn = (): WorkerLike =>
     options.engineMode === 'inline'
-      ? createInlineWorker(init)
-      : (new Worker(path.join(appRoot(), 'dist-main', 'engine-worker.js'), { workerData: init }) as WorkerLike);
+      ? createInlineWorker(init())
+      : (new Worker(path.join(appRoot(), 'dist-main', 'engine-worker.js'), { workerData: init() }) as WorkerLike);
   // The worker (and its ONNX Runtime sessions) starts with the first job, not with the app.
   let queue: JobQueue | null = null;
-  const jobs = (): JobQueue => (queue ??= createJobQueue({ spawn, onEvent: (e) => generation.handleJobEvent(e), log }));
+  const jobs = (): JobQueue =>
+    (queue ??= createJobQueue({
+      spawn,
+      onEvent: (e) => {
+        generation.handleJobEvent(e);
+        if (restartPending && (e.type === 'done' || e.type === 'failed' || e.type === 'cancelled'))
+          setTimeout(restartWhenIdle, 0);
+      },
+      log,
+    }));
+  // A provider or thread change applies to the next job: the worker stops once idle and the next job starts a new
+  // one with the stored settings.
+  let restartPending = false;
+  function restartWhenIdle(): void {
+    restartPending = queue !== null && queue.active().length > 0;
+    if (!restartPending) void queue?.close();
+  }
+  settings.onChange((key) => {
+    if (key === 'providers' || key === 'threads') restartWhenIdle();
+  });
   const inspector = createEngine({ providers: 'cpu', log });
-  const db = openStudioDb(dataDir, { log });
   const gallery = createGallery({
     db,
     dataDir,
@@ -134,10 +200,22 @@ export function createStudio(options: StudioOptions): Studio {
 
   const handlers: Handlers = {
     ...systemHandlers(systemInfo),
-    ...modelHandlers(models),
+    ...modelHandlers(
+      createModelManager({
+        library: models,
+        locations: importedLocations(db),
+        storeDefault: (id) => settings.set('defaultModel', id),
+        provider: () => resolveProviders(providerPreference())[0],
+      }),
+    ),
     ...generationHandlers(generation),
     ...galleryHandlers(gallery, (request) => generation.submit(request)),
     ...conceptHandlers(concepts),
+    ...settingsHandlers({
+      store: settings,
+      cacheDir: path.join(dataDir, 'cache'),
+      modelId: (idOrName) => models.resolve(idOrName)?.id,
+    }),
   };
 
   return {
@@ -147,6 +225,7 @@ export function createStudio(options: StudioOptions): Studio {
     models,
     gallery,
     concepts,
+    settings,
     async close() {
       await queue?.close();
       await inspector.dispose();

@@ -5,6 +5,7 @@ import { createApi } from './lib/api';
 import { ConceptsState, conceptsSlot } from './lib/concepts.svelte';
 import { GenerateState, generateSlot } from './lib/generate-state.svelte';
 import { PngInfoState, pngInfoSlot } from './lib/png-info.svelte';
+import { LibraryState, librarySlot } from './lib/library-state.svelte';
 import { SketchState, sketchSlot } from './lib/sketch-state.svelte';
 import { StudioState, studioSlot } from './lib/studio-state.svelte';
 import { windowFiles } from './lib/window-drop';
@@ -18,12 +19,14 @@ const concepts = new ConceptsState(studio, generate);
 windowFiles.register(concepts.fileHandler());
 const pngInfo = new PngInfoState(studio.api);
 pngInfo.register(windowFiles);
+const library = new LibraryState(studio, (settings) => (generate.preferredScheduler = settings.defaultScheduler));
 const context = new Map([
   studioSlot.entry(studio),
   sketchSlot.entry(sketch),
   generateSlot.entry(generate),
   conceptsSlot.entry(concepts),
   pngInfoSlot.entry(pngInfo),
+  librarySlot.entry(library),
 ]);
 mount(App, { target, context });
-void studio.load().then(() => Promise.all([generate.start(), concepts.load()]));
+void Promise.all([studio.load(), library.loadSettings()]).then(() => Promise.all([generate.start(), concepts.load()]));

@@ -4,7 +4,9 @@ import { processIo, type CliIo } from './io';
 import { conceptsSpec, runConcepts } from './commands/concepts';
 import { gallerySpec, runGallery } from './commands/gallery';
 import { generateSpec, runGenerate } from './commands/generate';
+import { modelsSpec, runModels } from './commands/models';
 import { runServe, serveSpec } from './commands/serve';
+import { runSettings, settingsSpec } from './commands/settings';
 import { runTokenize, tokenizeSpec } from './commands/tokenize';
 
 interface Command {
@@ -19,6 +21,8 @@ const commands: Record<string, Command> = {
   serve: { spec: serveSpec, run: runServe },
   gallery: { spec: gallerySpec, run: runGallery },
   concepts: { spec: conceptsSpec, run: runConcepts },
+  models: { spec: modelsSpec, run: runModels },
+  settings: { spec: settingsSpec, run: runSettings },
 };
 
 function topLevelHelp(): string {

@@ -153,6 +153,18 @@ export const migrations: readonly Migration[] = [
       CREATE UNIQUE INDEX concepts_trigger_unique ON concepts(lower(trigger));
     `,
   },
+  {
+    version: 5,
+    description: 'model folders imported where they lie (settings live in the settings table of version 1)',
+    sql: `
+      -- The library's other models are found by scanning (bundled, and the data directory's models/); these are
+      -- remembered. Forgetting one never touches its files. Settings: one row per key, the value as JSON.
+      CREATE TABLE model_locations (
+        dir TEXT PRIMARY KEY,
+        added INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const schemaVersion = migrations.length;

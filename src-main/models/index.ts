@@ -1,2 +1,10 @@
 // The models service's public entry: where the studio's model folders are and what they are.
-export { createModelLibrary, type ModelLibrary, type ModelLocation } from './model-library';
+export {
+  createModelLibrary,
+  importedId,
+  type ImportedLocations,
+  type ModelLibrary,
+  type ModelLocation,
+} from './model-library';
+export { importedLocations } from './imported-locations';
+export { createModelManager, type ModelManager } from './model-manager';

@@ -39,6 +39,8 @@ import {
 } from './gallery';
 import { generateRequestSchema, type JobEvents, type ModelInfo } from './generation';
 import type { ModelSummary, SystemInfo } from './system-types';
+import { modelAddSchema, modelDetailsSchema, modelRefSchema, modelRemoveSchema, type ModelDetails } from './models';
+import { settingsSetSchema, type CacheReport, type Settings } from './settings';
 
 interface MethodSpec<I extends z.ZodType, R> {
   input: I;
@@ -111,6 +113,27 @@ export const methods = {
   'concepts.restore': method<ConceptInfo>()(conceptRefSchema, ['not_found', 'conflict']),
   /** A PNG's settings, in any dialect the gallery imports, read without importing it (PNG info). */
   'gallery.readPng': method<PngInfo>()(pngInfoSchema, ['invalid_input']),
+  /** Every installed model (or the one named) in full; a broken folder lists its problems. */
+  'models.details': method<ModelDetails[]>()(modelDetailsSchema, ['not_found']),
+  /**
+   * A model folder on the studio's machine, remembered where it lies. Not a folder: `invalid_input`; a folder that
+   * is not a usable model: `model_invalid` with `details.problems` naming every missing or broken file.
+   */
+  'models.add': method<ModelDetails>()(modelAddSchema, ['invalid_input', 'model_invalid', 'conflict']),
+  /** An imported location is forgotten; a folder in the data directory is deleted only with `deleteFiles`. */
+  'models.remove': method<{ removed: string; deletedFiles: boolean }>()(modelRemoveSchema, [
+    'not_found',
+    'invalid_input',
+  ]),
+  'models.setDefault': method<ModelSummary[]>()(modelRefSchema, ['not_found']),
+  /** The library as the folders are now (models copied into models/ while the studio runs appear). */
+  'models.rescan': method<ModelSummary[]>()(noInput),
+  'settings.get': method<Settings>()(noInput),
+  /** One known key with a value of its type; the stored settings after the change. */
+  'settings.set': method<Settings>()(settingsSetSchema, ['invalid_input', 'not_found']),
+  'settings.cacheSize': method<CacheReport>()(noInput),
+  /** Empties the data directory's cache/; reports what was freed. */
+  'settings.clearCache': method<CacheReport>()(noInput),
 } as const;
 
 export type Methods = typeof methods;

@@ -10,6 +10,10 @@ export interface ModelSummary {
   id: string;
   name: string;
   bundled: boolean;
+  /** bundled with the app, a folder in the data directory's models/, or a folder imported where it lies. */
+  source: 'bundled' | 'data' | 'imported';
+  /** The model used when none is named (the stored choice, else the bundled one). */
+  default: boolean;
 }
 
 export interface SystemInfo {

@@ -1,7 +1,33 @@
-// system.info on the studio's description of itself.
-import type { Handlers } from '../shared/contract';
+// system.info on the studio's description of itself, and the settings methods on the settings store.
+import type { Handlers, MethodName } from '../shared/contract';
+import { StudioError } from '../shared/errors';
 import type { SystemInfo } from '../shared/system-types';
+import { clearCache, measureCache } from './cache-folder';
+import type { SettingsStore } from './settings-store';
 
 export function systemHandlers(systemInfo: () => SystemInfo): Pick<Handlers, 'system.info'> {
   return { 'system.info': () => systemInfo() };
+}
+
+type SettingsMethod = Extract<MethodName, `settings.${string}`>;
+
+export function settingsHandlers(deps: {
+  store: SettingsStore;
+  cacheDir: string;
+  /** The installed model's id for an id or name; undefined when none matches. */
+  modelId: (idOrName: string) => string | undefined;
+}): Pick<Handlers, SettingsMethod> {
+  return {
+    'settings.get': () => deps.store.get(),
+    'settings.set': (input) => {
+      if (input.key === 'defaultModel' && input.value !== null) {
+        const id = deps.modelId(input.value);
+        if (!id) throw new StudioError('not_found', `No model named ${input.value}`, { field: 'value' });
+        return deps.store.set('defaultModel', id);
+      }
+      return deps.store.set(input.key, input.value as never);
+    },
+    'settings.cacheSize': () => measureCache(deps.cacheDir),
+    'settings.clearCache': () => clearCache(deps.cacheDir),
+  };
 }

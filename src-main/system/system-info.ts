@@ -18,6 +18,12 @@ export function createSystemInfo(deps: SystemInfoDeps): () => SystemInfo {
     runtime: { node: process.versions.node, electron: deps.electronVersion },
     executionProviders: deps.executionProviders(),
     dataDir: deps.dataDir,
-    models: deps.models.list().map(({ id, name, bundled }) => ({ id, name, bundled })),
+    models: deps.models.list().map(({ id, name, bundled, source, default: isDefault }) => ({
+      id,
+      name,
+      bundled,
+      source,
+      default: isDefault,
+    })),
   });
 }

@@ -1,6 +1,7 @@
 // The main workspace: the chosen model, the form, submitting and cancelling jobs, and what to do with results.
 import type { ReusableSettings } from '../../src-main/shared/gallery';
 import type { ModelInfo } from '../../src-main/shared/generation';
+import type { SchedulerIdValue } from '../../src-main/shared/schedulers';
 import { ApiError } from './api';
 import { contextSlot } from './context';
 import { GenerateForm } from './generate-form.svelte';
@@ -9,7 +10,7 @@ import { ResultsState, type ResultImage } from './results.svelte';
 import type { SketchState } from './sketch-state.svelte';
 import { describeError, type StudioState } from './studio-state.svelte';
 
-export type Tab = 'results' | 'sketch' | 'concepts';
+export type Tab = 'results' | 'sketch' | 'concepts' | 'models';
 
 export class GenerateState {
   readonly form = new GenerateForm();
@@ -23,6 +24,8 @@ export class GenerateState {
   /** The seed of the last job submitted here (what a random seed turned out to be). */
   lastSeed = $state<string | null>(null);
   submitting = $state(false);
+  /** The stored default scheduler, chosen over the model's own when a model's defaults apply; null: the model's. */
+  preferredScheduler: SchedulerIdValue | null = null;
 
   readonly models = $derived.by(() => this.studio.info?.models ?? []);
   /** Why Generate cannot run now, in words for the hint under the button; null when it can. */
@@ -44,10 +47,14 @@ export class GenerateState {
     });
   }
 
-  /** After system.info: the remembered model if it is still installed, else the bundled one. */
+  /** After system.info: the remembered model if it is still installed, else the default one. */
   async start(): Promise<void> {
     const models = this.models;
-    const chosen = models.find((m) => m.id === this.form.model) ?? models.find((m) => m.bundled) ?? models[0];
+    const chosen =
+      models.find((m) => m.id === this.form.model) ??
+      models.find((m) => m.default) ??
+      models.find((m) => m.bundled) ??
+      models[0];
     if (!chosen) {
       this.model = { status: 'none', info: null };
       return;
@@ -62,7 +69,10 @@ export class GenerateState {
       const info = await this.studio.api.call('models.describe', { model: id });
       if (this.form.model !== id) return;
       this.model = { status: 'ready', info };
-      if (applyDefaults) this.form.applyModelDefaults(info);
+      if (applyDefaults) {
+        this.form.applyModelDefaults(info);
+        if (this.preferredScheduler) this.form.assign({ scheduler: this.preferredScheduler });
+      }
       if (!info.img2img) this.form.mode = 'txt2img';
     } catch (error) {
       if (this.form.model !== id) return;

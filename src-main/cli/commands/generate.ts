@@ -12,6 +12,7 @@ import {
   type GenerateParams,
   type ProviderPreference,
   type SavedImage,
+  storedSettings,
 } from '../../studio';
 import { floatOption, intOption, parseCommand, UsageError, type CommandSpec } from '../args';
 import { checkWithContract } from '../contract-options';
@@ -112,13 +113,15 @@ export async function runGenerate(argv: string[], io: CliIo): Promise<number> {
 
   const dataDir = resolveDataDir(v.data);
   const modelDir = resolveModelArg(v.model, dataDir);
+  // The data directory's settings apply where an option does not say otherwise.
+  const stored = storedSettings(dataDir);
   const params: GenerateParams = {
     prompt: request.prompt,
     negative: request.negative,
     seed,
     steps: request.steps,
     guidance: request.guidance,
-    scheduler: request.scheduler,
+    scheduler: request.scheduler ?? stored.defaultScheduler ?? undefined,
     width: request.width,
     height: request.height,
     batch: request.batch,
@@ -128,7 +131,11 @@ export async function runGenerate(argv: string[], io: CliIo): Promise<number> {
   };
   if (v.seed === undefined) io.error(`seed: ${seed}`);
 
-  const engine = createEngine({ providers: (v.provider as ProviderPreference) ?? 'auto', log: io.error });
+  const engine = createEngine({
+    providers: (v.provider as ProviderPreference | undefined) ?? stored.providers,
+    threads: stored.threads || undefined,
+    log: io.error,
+  });
   const progress = stepReporter((t) => process.stderr.write(t), process.stderr.isTTY === true, 'generate');
   try {
     const result = await engine.generate(modelDir, params, { onStep: (s) => progress.step(s) });
