@@ -118,6 +118,15 @@ export function createBrowser(db: StudioDb, store: Store) {
       const nextCursor = found.length > q.limit && last ? `${q.sort}.${last.rating}.${last.id}` : null;
       return { items: store.records(page), nextCursor };
     },
+    /** How many records the query's filters match, whatever the page. */
+    count(q: ParsedGalleryQuery): number {
+      const f = filterFor(q);
+      if (!f) return 0;
+      const where = [...f.where, ...(q.minRating !== undefined && q.sort === 'rating' ? ['g.rating >= ?'] : [])];
+      const params = [...f.params, ...(q.minRating !== undefined && q.sort === 'rating' ? [q.minRating] : [])];
+      const sql = `SELECT count(*) AS n FROM ${f.from} WHERE ${where.join(' AND ')}`;
+      return (db.prepare<unknown[], { n: number }>(sql).get(...params) ?? { n: 0 }).n;
+    },
   };
 }
 

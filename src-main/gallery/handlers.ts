@@ -44,5 +44,7 @@ export function galleryHandlers(gallery: Gallery, submit: SubmitFn): Pick<Handle
     'boards.create': ({ name }) => gallery.boards.create(name),
     'boards.rename': ({ id, name }) => gallery.boards.rename(id, name),
     'boards.delete': ({ id }) => ({ deleted: gallery.boards.delete(id) }),
+    'gallery.count': (query) => ({ count: gallery.count(query) }),
+    'gallery.facets': () => gallery.facets(),
   };
 }

@@ -27,6 +27,7 @@ import {
   type GalleryConcept,
   type GalleryDetail,
   type GalleryEvents,
+  type GalleryFacets,
   type GalleryImageRef,
   type GalleryPage,
   type GalleryRecord,
@@ -105,6 +106,9 @@ export const methods = {
   'concepts.disable': method<ConceptInfo>()(conceptRefSchema, ['not_found']),
   'concepts.setRole': method<ConceptInfo>()(conceptRoleSchema, ['not_found']),
   'concepts.delete': method<{ deleted: boolean }>()(conceptRefSchema),
+  /** How many records a gallery.list query matches (its cursor, limit and sort aside). */
+  'gallery.count': method<{ count: number }>()(galleryQuerySchema, ['invalid_input']),
+  'gallery.facets': method<GalleryFacets>()(noInput),
 } as const;
 
 export type Methods = typeof methods;
