@@ -2,6 +2,7 @@ import { mount } from 'svelte';
 import App from './App.svelte';
 import './styles.css';
 import { createApi } from './lib/api';
+import { GalleryState, gallerySlot } from './lib/gallery-state.svelte';
 import { GenerateState, generateSlot } from './lib/generate-state.svelte';
 import { SketchState, sketchSlot } from './lib/sketch-state.svelte';
 import { StudioState, studioSlot } from './lib/studio-state.svelte';
@@ -11,6 +12,12 @@ if (!target) throw new Error('#app is missing from index.html');
 const studio = new StudioState(createApi());
 const sketch = new SketchState();
 const generate = new GenerateState(studio, sketch);
-const context = new Map([studioSlot.entry(studio), sketchSlot.entry(sketch), generateSlot.entry(generate)]);
+const gallery = new GalleryState(studio);
+const context = new Map([
+  studioSlot.entry(studio),
+  sketchSlot.entry(sketch),
+  generateSlot.entry(generate),
+  gallerySlot.entry(gallery),
+]);
 mount(App, { target, context });
-void studio.load().then(() => generate.start());
+void studio.load().then(() => Promise.all([generate.start(), generate.loadLatest()]));

@@ -1,11 +1,15 @@
 // Finished images of this session, newest first, and the one shown large.
 import type { Events } from '../../src-main/shared/contract';
+import type { GalleryRecord } from '../../src-main/shared/gallery';
 import type { JobSettings } from '../../src-main/shared/generation';
+import { isScheduler } from './format';
 import type { Mode } from './generate-form.svelte';
 
 export interface ResultImage {
   /** The media path: unique per image. */
   key: string;
+  /** The gallery id of the saved image. */
+  id: number;
   url: string;
   seed: string;
   index: number;
@@ -28,6 +32,7 @@ export class ResultsState {
   add(event: Events['job.done'], mode: Mode, mediaUrl: (media: string) => string, watching = false): void {
     const images = event.images.map((image) => ({
       key: image.media,
+      id: image.id,
       url: mediaUrl(image.media),
       seed: image.seed,
       index: image.index,
@@ -43,6 +48,23 @@ export class ResultsState {
     if (!watching) this.view = 'result';
   }
 
+  /** The gallery's latest images (after a reload or a restart), behind any that arrived meanwhile. */
+  restore(records: GalleryRecord[], mediaUrl: (media: string) => string): void {
+    const known = new Set(this.items.map((item) => item.key));
+    const restored = records.filter((r) => !known.has(r.path)).map((r) => fromRecord(r, mediaUrl));
+    this.items = [...this.items, ...restored];
+    if (this.selectedKey === null && this.items.length > 0) this.selectedKey = this.items[0].key;
+  }
+
+  /** Images moved to the trash leave the strip. */
+  drop(ids: number[]): void {
+    const gone = new Set(ids);
+    this.items = this.items.filter((item) => !gone.has(item.id));
+    if (this.selectedKey !== null && !this.items.some((item) => item.key === this.selectedKey)) {
+      this.selectedKey = this.items[0]?.key ?? null;
+    }
+  }
+
   select(key: string): void {
     this.selectedKey = key;
     this.view = 'result';
@@ -54,4 +76,33 @@ export class ResultsState {
     const next = this.items[Math.min(this.items.length - 1, Math.max(0, at + offset))];
     if (next) this.select(next.key);
   }
+}
+
+/** A gallery record as a result: what the viewer shows and what reuse puts back in the form. */
+export function fromRecord(r: GalleryRecord, mediaUrl: (media: string) => string): ResultImage {
+  return {
+    key: r.path,
+    id: r.id,
+    url: mediaUrl(r.path),
+    seed: r.seed ?? '',
+    index: r.batchIndex,
+    width: r.width,
+    height: r.height,
+    mode: r.initImage === null ? 'txt2img' : 'img2img',
+    settings: {
+      prompt: r.prompt,
+      negative: r.negative,
+      seed: r.seed ?? '',
+      steps: r.steps ?? 0,
+      guidance: r.guidance ?? 0,
+      scheduler: isScheduler(r.scheduler) ? r.scheduler : 'euler',
+      width: r.width,
+      height: r.height,
+      batch: r.batchSize,
+      strength: r.strength,
+      model: { name: r.model ?? 'unknown', hash: r.modelHash ?? '' },
+    },
+    provider: r.provider ?? 'unknown',
+    totalMs: r.timings?.totalMs ?? Number.NaN,
+  };
 }
