@@ -56,6 +56,8 @@ describe('gallery.count and gallery.facets', () => {
     expect(await count({})).toBe(3);
     expect(await count({ query: 'castle' })).toBe(3); // the fox's negative prompt names a castle
     expect(await count({ query: 'castle -fox' })).toBe(2);
+    expect(await count({ query: 'trashed' })).toBe(0);
+    expect(await count({ query: 'trashed', trash: true })).toBe(1);
     expect(await count({ model: 'sd15' })).toBe(2);
     expect(await count({ hasInitImage: true })).toBe(1);
     expect(await count({ favorite: true })).toBe(1);

@@ -13,6 +13,7 @@ const nextPage = 300;
 /** The contract's limit for one action. */
 const mostPerAction = 10_000;
 const typingPauseMs = 150;
+const sideDataPauseMs = 1000;
 
 export class GalleryState {
   filters = $state<GalleryFilters>({ ...noFilters });
@@ -41,6 +42,7 @@ export class GalleryState {
   private generation = 0;
   private typing: ReturnType<typeof setTimeout> | undefined;
   private anchor = 0;
+  private sideDataTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly studio: StudioState) {
     const api = studio.api;
@@ -53,8 +55,8 @@ export class GalleryState {
   start(): void {
     if (this.started) return;
     this.started = true;
-    void this.refresh();
-    void this.loadSideData();
+    // The first screen first: the facets' counts read the whole table.
+    void this.refresh().then(() => this.loadSideData());
   }
 
   /** Filters changed: a new listing from the top. */
@@ -267,6 +269,12 @@ export class GalleryState {
     if (this.filters.board === id) this.setFilters({ board: null });
   }
 
+  /** Counts change with each new image: read them again once a burst of changes is over. */
+  private sideDataLater(): void {
+    clearTimeout(this.sideDataTimer);
+    this.sideDataTimer = setTimeout(() => void this.loadSideData(), sideDataPauseMs);
+  }
+
   async loadSideData(): Promise<void> {
     try {
       [this.boards, this.facets] = await Promise.all([
@@ -310,7 +318,7 @@ export class GalleryState {
     } else {
       void this.refresh();
     }
-    void this.loadSideData();
+    this.sideDataLater();
   }
 
   private updated(records: GalleryRecord[]): void {
@@ -328,7 +336,7 @@ export class GalleryState {
       this.selected = new Set([...this.selected].filter((id) => !gone.has(id)));
     }
     if (this.openId !== null && gone.has(this.openId)) this.openId = null;
-    if (this.started) void this.loadSideData();
+    if (this.started) this.sideDataLater();
   }
 
   private fail(what: string, error: unknown): void {
