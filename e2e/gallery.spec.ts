@@ -16,9 +16,7 @@ async function generate(page: Page, prompt: string, batch: number, expected: num
   await expect(page.getByTestId('result-thumb')).toHaveCount(expected, { timeout: 60_000 });
 }
 
-test('generated images are in the gallery after a reload: search, select, rate, trash and undo', async ({
-  studio,
-}) => {
+test('generated images are in the gallery after a reload: search, select, rate, trash and undo', async ({ studio }) => {
   test.setTimeout(180_000);
   const { page } = studio;
   await page.setViewportSize({ width: 1280, height: 800 });
@@ -92,6 +90,18 @@ test('generated images are in the gallery after a reload: search, select, rate, 
   await expect(boards.getByRole('button', { name: /Keepers\s*4/ })).toBeVisible();
   await page.screenshot({ path: path.join(screenshots, 'gallery-grid.png') });
 
+  // A tag for the selection, then found through its facet; export writes the PNG files and says where.
+  await bar.getByRole('textbox', { name: 'Tag to add' }).fill('shapes');
+  await bar.getByRole('button', { name: 'Tag' }).click();
+  await bar.getByRole('button', { name: 'Export' }).click();
+  await expect(
+    page.getByTestId('notice').filter({ hasText: 'Exported 4 PNG files with their settings to' }),
+  ).toContainText('/exports/');
+  await page.getByRole('combobox', { name: 'Tag' }).selectOption({ label: 'shapes (4)' });
+  await expect(images).toHaveCount(4);
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await expect(images).toHaveCount(6);
+
   // Ctrl+A selects everything; Escape clears.
   await grid.focus();
   await page.keyboard.press('ControlOrMeta+a');
@@ -118,6 +128,23 @@ test('generated images are in the gallery after a reload: search, select, rate, 
   await expect(page.getByText('The trash is empty.')).toBeVisible();
   await boards.getByRole('button', { name: /All images/ }).click();
   await expect(images).toHaveCount(6);
+
+  // Emptying the trash asks first.
+  await images.first().click();
+  await page.keyboard.press('Delete');
+  await expect(images).toHaveCount(5);
+  await boards.getByRole('button', { name: /Trash/ }).click();
+  await expect(images).toHaveCount(1);
+  await page.getByRole('button', { name: 'Empty trash…' }).click();
+  const ask = page.getByRole('alertdialog', { name: /for good/ });
+  await ask.getByRole('button', { name: 'Cancel' }).click();
+  await expect(images).toHaveCount(1);
+  await page.getByRole('button', { name: 'Empty trash…' }).click();
+  await ask.getByRole('button', { name: 'Delete for good' }).click();
+  await expect(page.getByText('The trash is empty.')).toBeVisible();
+  await boards.getByRole('button', { name: /All images/ }).click();
+  await expect(images).toHaveCount(5);
+  await expect(page.getByTestId('gallery-count')).toHaveText('5 images');
 });
 
 test('a new image appears in an open gallery as its job finishes', async ({ studio }) => {

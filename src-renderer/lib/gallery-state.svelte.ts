@@ -180,6 +180,7 @@ export class GalleryState {
     const ids = this.targets();
     const records = this.items.filter((r) => ids.includes(r.id));
     await this.update({ ids, favorite: !records.every((r) => r.favorite) });
+    this.sideDataLater();
   }
 
   async rate(rating: number | null): Promise<void> {
@@ -187,11 +188,14 @@ export class GalleryState {
   }
 
   async addTag(tag: string): Promise<void> {
-    if (tag.trim()) await this.update({ ids: this.targets(), addTags: [tag.trim()] });
+    if (!tag.trim()) return;
+    await this.update({ ids: this.targets(), addTags: [tag.trim()] });
+    await this.loadSideData();
   }
 
   async removeTag(tag: string): Promise<void> {
     await this.update({ ids: this.targets(), removeTags: [tag] });
+    await this.loadSideData();
   }
 
   async addToBoard(board: number): Promise<void> {
@@ -248,7 +252,8 @@ export class GalleryState {
     try {
       const { folder, files } = await this.studio.api.call('gallery.export', { ids: this.targets() });
       const where = this.studio.info ? `${this.studio.info.dataDir}/${folder}` : folder;
-      this.studio.notify({ level: 'info', message: `Exported ${files.length} PNG files to ${where}` });
+      const images = files.filter((file) => file.toLowerCase().endsWith('.png')).length;
+      this.studio.notify({ level: 'info', message: `Exported ${images} PNG files with their settings to ${where}` });
     } catch (error) {
       this.fail('Could not export', error);
     }
