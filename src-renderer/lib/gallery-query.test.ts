@@ -1,6 +1,15 @@
 import { describe, expect, test } from 'vitest';
 import { galleryQuerySchema } from '../../src-main/shared/gallery';
-import { idsBetween, noFilters, showsEverythingNewestFirst, toQuery } from './gallery-query';
+import type { GalleryRecord } from '../../src-main/shared/gallery';
+import {
+  idsBetween,
+  mergedNewest,
+  noFilters,
+  replaced,
+  showsEverythingNewestFirst,
+  toQuery,
+  without,
+} from './gallery-query';
 
 describe('the gallery filters as a contract query', () => {
   test('no filters: the newest first, outside the trash', () => {
@@ -69,5 +78,28 @@ describe('the gallery filters as a contract query', () => {
     expect(idsBetween(ids, 1, 3)).toEqual([40, 30, 20]);
     expect(idsBetween(ids, 3, 1)).toEqual([40, 30, 20]);
     expect(idsBetween(ids, 4, 4)).toEqual([10]);
+  });
+});
+
+describe('live changes to a shown listing', () => {
+  const record = (id: number, fields: Partial<GalleryRecord> = {}) =>
+    ({ id, trashed: false, prompt: '', ...fields }) as GalleryRecord;
+
+  test('arrivals take their places by id, once, never from the trash, and not past a partly loaded end', () => {
+    const shown = [record(9), record(5), record(4)];
+    const arrived = [record(10), record(5), record(7), record(8, { trashed: true }), record(2)];
+    expect(mergedNewest(shown, arrived, true).map((r) => r.id)).toEqual([10, 9, 7, 5, 4, 2]);
+    // Record 2 comes with the next page.
+    expect(mergedNewest(shown, arrived, false).map((r) => r.id)).toEqual([10, 9, 7, 5, 4]);
+  });
+
+  test('a changed record takes its old place; removed ones leave', () => {
+    const shown = [record(3), record(2), record(1)];
+    expect(replaced(shown, [record(2, { prompt: 'changed' }), record(9)]).map((r) => [r.id, r.prompt])).toEqual([
+      [3, ''],
+      [2, 'changed'],
+      [1, ''],
+    ]);
+    expect(without(shown, [2, 9]).map((r) => r.id)).toEqual([3, 1]);
   });
 });

@@ -1,5 +1,5 @@
 // What the gallery view's search box and facets hold, and the contract query they make.
-import type { GalleryQuery, gallerySorts } from '../../src-main/shared/gallery';
+import type { GalleryQuery, GalleryRecord, gallerySorts } from '../../src-main/shared/gallery';
 
 export interface GalleryFilters {
   /** The service's search syntax: words, "a phrase", prefix*, -excluded (prompt and negative prompt). */
@@ -79,4 +79,30 @@ export function showsEverythingNewestFirst(f: GalleryFilters): boolean {
 export function idsBetween(ids: readonly number[], a: number, b: number): number[] {
   const [low, high] = a <= b ? [a, b] : [b, a];
   return ids.slice(Math.max(0, low), high + 1);
+}
+
+/**
+ * A newest-first listing with records that arrived (new images, or ones back from the trash) put in their places by
+ * id. Past the end of a partly loaded listing they are left to the pages still to come.
+ */
+export function mergedNewest(
+  shown: readonly GalleryRecord[],
+  records: readonly GalleryRecord[],
+  complete: boolean,
+): GalleryRecord[] {
+  const known = new Set(shown.map((r) => r.id));
+  const last = shown.at(-1)?.id ?? 0;
+  const fresh = records.filter((r) => !known.has(r.id) && !r.trashed && (complete || r.id > last));
+  return [...shown, ...fresh].sort((a, b) => b.id - a.id);
+}
+
+/** The listing with changed records in place of their old versions. */
+export function replaced(shown: readonly GalleryRecord[], records: readonly GalleryRecord[]): GalleryRecord[] {
+  const changed = new Map(records.map((r) => [r.id, r]));
+  return shown.map((r) => changed.get(r.id) ?? r);
+}
+
+export function without<T extends { id: number }>(shown: readonly T[], ids: readonly number[]): T[] {
+  const gone = new Set(ids);
+  return shown.filter((r) => !gone.has(r.id));
 }

@@ -2,9 +2,19 @@
 // selection, the record open in detail, and what the selection's actions do. Live: jobs' images and other views'
 // changes arrive as gallery events.
 import { tick } from 'svelte';
+import { SvelteSet } from 'svelte/reactivity';
 import type { Board, GalleryFacets, GalleryRecord } from '../../src-main/shared/gallery';
 import { contextSlot } from './context';
-import { idsBetween, noFilters, showsEverythingNewestFirst, toQuery, type GalleryFilters } from './gallery-query';
+import {
+  idsBetween,
+  mergedNewest,
+  noFilters,
+  replaced,
+  showsEverythingNewestFirst,
+  toQuery,
+  without,
+  type GalleryFilters,
+} from './gallery-query';
 import { describeError, type StudioState } from './studio-state.svelte';
 
 /** The first page is small, for a quick first screen; later ones are larger, to keep ahead of fast scrolling. */
@@ -25,7 +35,8 @@ export class GalleryState {
   lastQueryMs = $state<number | null>(null);
   facets = $state.raw<GalleryFacets | null>(null);
   boards = $state.raw<Board[]>([]);
-  selected = $state.raw<ReadonlySet<number>>(new Set());
+  /** Ids of the selected records. */
+  readonly selected = new SvelteSet<number>();
   /** The position the keyboard acts on (the listbox's active option). */
   focus = $state(0);
   /** The record shown in detail, if any. */
@@ -41,7 +52,8 @@ export class GalleryState {
   /** Bumped by each new listing: pages of an older one are dropped when they arrive. */
   private generation = 0;
   private typing: ReturnType<typeof setTimeout> | undefined;
-  private anchor = 0;
+  /** Where a Shift-click range starts: a record id. */
+  private anchor: number | null = null;
   private sideDataTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly studio: StudioState) {
@@ -75,9 +87,9 @@ export class GalleryState {
       this.items = page.items;
       this.cursor = page.nextCursor;
       this.total = count;
-      this.selected = new Set();
+      this.selected.clear();
       this.focus = 0;
-      this.anchor = 0;
+      this.anchor = null;
       await tick();
       this.lastQueryMs = Math.round(performance.now() - started);
     } catch (error) {
@@ -125,21 +137,22 @@ export class GalleryState {
     const record = this.items[index];
     if (!record) return;
     if (modifiers.shift) {
-      this.selected = new Set(
+      this.select(
         idsBetween(
           this.items.map((r) => r.id),
-          this.anchor,
+          Math.max(
+            0,
+            this.items.findIndex((r) => r.id === this.anchor),
+          ),
           index,
         ),
       );
     } else if (modifiers.toggle) {
-      const next = new Set(this.selected);
-      if (!next.delete(record.id)) next.add(record.id);
-      this.selected = next;
-      this.anchor = index;
+      if (!this.selected.delete(record.id)) this.selected.add(record.id);
+      this.anchor = record.id;
     } else {
-      this.selected = new Set([record.id]);
-      this.anchor = index;
+      this.select([record.id]);
+      this.anchor = record.id;
     }
     this.focus = index;
     this.reveal++;
@@ -157,14 +170,19 @@ export class GalleryState {
   /** Everything the filters match, up to what one action takes. */
   async selectAll(): Promise<void> {
     await this.ensure(Math.min(this.total ?? 0, mostPerAction) - 1);
-    this.selected = new Set(this.items.slice(0, mostPerAction).map((r) => r.id));
+    this.select(this.items.slice(0, mostPerAction).map((r) => r.id));
     if ((this.total ?? 0) > mostPerAction) {
       this.studio.notify({ level: 'info', message: `Selected the first ${mostPerAction.toLocaleString()}` });
     }
   }
 
   clearSelection(): void {
-    this.selected = new Set();
+    this.selected.clear();
+  }
+
+  private select(ids: number[]): void {
+    this.selected.clear();
+    for (const id of ids) this.selected.add(id);
   }
 
   /** The ids actions apply to: the selection, else the active record. */
@@ -227,9 +245,9 @@ export class GalleryState {
 
   async restore(ids = this.targets()): Promise<void> {
     try {
-      await this.studio.api.call('gallery.restore', { ids });
-      await this.refresh();
-      await this.loadSideData();
+      const { restored } = await this.studio.api.call('gallery.restore', { ids });
+      // They leave the trash; other listings take them as they are announced (gallery.added).
+      if (this.filters.trash) this.removed(restored);
     } catch (error) {
       this.fail('Could not restore', error);
     }
@@ -312,14 +330,16 @@ export class GalleryState {
   // Live changes.
 
   private added(records: GalleryRecord[]): void {
-    if (!this.started) return;
+    // New and restored records are never in the trash.
+    if (!this.started || this.filters.trash) return;
     if (showsEverythingNewestFirst(this.filters)) {
-      const known = new Set(this.items.map((r) => r.id));
-      const fresh = records.filter((r) => !known.has(r.id) && !r.trashed).sort((a, b) => b.id - a.id);
-      this.items = [...fresh, ...this.items];
-      this.total = (this.total ?? 0) + fresh.length;
-      this.focus += fresh.length;
-      this.anchor += fresh.length;
+      const focused = this.items[this.focus]?.id;
+      const before = this.items.length;
+      this.items = mergedNewest(this.items, records, this.cursor === null);
+      this.total = (this.total ?? 0) + this.items.length - before;
+      // The keyboard stays on the record it was on.
+      const at = this.items.findIndex((r) => r.id === focused);
+      if (at >= 0) this.focus = at;
     } else {
       void this.refresh();
     }
@@ -327,20 +347,16 @@ export class GalleryState {
   }
 
   private updated(records: GalleryRecord[]): void {
-    const changed = new Map(records.map((r) => [r.id, r]));
-    this.items = this.items.map((r) => changed.get(r.id) ?? r);
+    this.items = replaced(this.items, records);
   }
 
   private removed(ids: number[]): void {
-    const gone = new Set(ids);
     const before = this.items.length;
-    this.items = this.items.filter((r) => !gone.has(r.id));
+    this.items = without(this.items, ids);
     const dropped = before - this.items.length;
     if (this.total !== null) this.total = Math.max(0, this.total - dropped);
-    if ([...this.selected].some((id) => gone.has(id))) {
-      this.selected = new Set([...this.selected].filter((id) => !gone.has(id)));
-    }
-    if (this.openId !== null && gone.has(this.openId)) this.openId = null;
+    for (const id of ids) this.selected.delete(id);
+    if (this.openId !== null && ids.includes(this.openId)) this.openId = null;
     if (this.started) this.sideDataLater();
   }
 

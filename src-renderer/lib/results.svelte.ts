@@ -3,6 +3,7 @@ import type { Events } from '../../src-main/shared/contract';
 import type { GalleryRecord } from '../../src-main/shared/gallery';
 import type { JobSettings } from '../../src-main/shared/generation';
 import { isScheduler } from './format';
+import { without } from './gallery-query';
 import type { Mode } from './generate-form.svelte';
 
 export interface ResultImage {
@@ -50,16 +51,16 @@ export class ResultsState {
 
   /** The gallery's latest images (after a reload or a restart), behind any that arrived meanwhile. */
   restore(records: GalleryRecord[], mediaUrl: (media: string) => string): void {
-    const known = new Set(this.items.map((item) => item.key));
-    const restored = records.filter((r) => !known.has(r.path)).map((r) => fromRecord(r, mediaUrl));
+    const restored = records
+      .filter((r) => !this.items.some((item) => item.key === r.path))
+      .map((r) => fromRecord(r, mediaUrl));
     this.items = [...this.items, ...restored];
     if (this.selectedKey === null && this.items.length > 0) this.selectedKey = this.items[0].key;
   }
 
   /** Images moved to the trash leave the strip. */
   drop(ids: number[]): void {
-    const gone = new Set(ids);
-    this.items = this.items.filter((item) => !gone.has(item.id));
+    this.items = without(this.items, ids);
     if (this.selectedKey !== null && !this.items.some((item) => item.key === this.selectedKey)) {
       this.selectedKey = this.items[0]?.key ?? null;
     }
