@@ -42,10 +42,10 @@ export const test = base.extend<StudioFixtures & StudioOptions>({
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'studio-e2e-'));
     const env: Record<string, string> = noModels ? { STUDIO_BUNDLED_MODELS: path.join(dataDir, 'no-models') } : {};
     try {
-      if (galleryRecords > 0) seedGallery(dataDir, galleryRecords);
       if (target === 'electron') {
         const binary = electronBinary();
         test.skip(!binary, 'Electron binary not installed here (it is fetched by `npm start` where a network exists)');
+        if (galleryRecords > 0) seedGallery(dataDir, galleryRecords);
         const electronApp = await _electron.launch({
           executablePath: binary,
           args: [path.join(root, 'dist-main', 'shell', 'main.js'), '--data', dataDir],
@@ -57,6 +57,7 @@ export const test = base.extend<StudioFixtures & StudioOptions>({
         await saveScreenshot(page, testInfo.project.name, testInfo.title);
         await electronApp.close();
       } else {
+        if (galleryRecords > 0) seedGallery(dataDir, galleryRecords);
         const server = await startServer(dataDir, env);
         const browser = await playwright.chromium.launch(launchOptions);
         const page = await browser.newPage();
