@@ -17,7 +17,11 @@ await buildAtomically(root, 'tools', (outdir) =>
     sourcemap: 'linked',
     packages: 'external',
     logLevel: 'warning',
-    entryPoints: { bench: 'tools/bench/bench.ts', 'eval-model': 'tools/model-eval/eval-model.ts' },
+    entryPoints: {
+      bench: 'tools/bench/bench.ts',
+      'eval-model': 'tools/model-eval/eval-model.ts',
+      'seed-gallery': 'tools/bench/seed-gallery.ts',
+    },
     outdir,
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',

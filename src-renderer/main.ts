@@ -3,6 +3,7 @@ import App from './App.svelte';
 import './styles.css';
 import { createApi } from './lib/api';
 import { ConceptsState, conceptsSlot } from './lib/concepts.svelte';
+import { GalleryState, gallerySlot } from './lib/gallery-state.svelte';
 import { GenerateState, generateSlot } from './lib/generate-state.svelte';
 import { PngInfoState, pngInfoSlot } from './lib/png-info.svelte';
 import { LibraryState, librarySlot } from './lib/library-state.svelte';
@@ -20,6 +21,7 @@ windowFiles.register(concepts.fileHandler());
 const pngInfo = new PngInfoState(studio.api);
 pngInfo.register(windowFiles);
 const library = new LibraryState(studio, (settings) => (generate.preferredScheduler = settings.defaultScheduler));
+const gallery = new GalleryState(studio);
 const context = new Map([
   studioSlot.entry(studio),
   sketchSlot.entry(sketch),
@@ -27,6 +29,9 @@ const context = new Map([
   conceptsSlot.entry(concepts),
   pngInfoSlot.entry(pngInfo),
   librarySlot.entry(library),
+  gallerySlot.entry(gallery),
 ]);
 mount(App, { target, context });
-void Promise.all([studio.load(), library.loadSettings()]).then(() => Promise.all([generate.start(), concepts.load()]));
+void Promise.all([studio.load(), library.loadSettings()]).then(() =>
+  Promise.all([generate.start(), generate.loadLatest(), concepts.load()]),
+);

@@ -1,5 +1,5 @@
 // One set of specs, two targets: the headless server in Chromium, and the real Electron app where its binary exists.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -12,6 +12,8 @@ interface StudioOptions {
   target: Target;
   /** Start the studio with no bundled models, to show what a user without one sees. */
   noModels: boolean;
+  /** Generations seeded into the data directory (through the gallery's bulk path) before the studio starts. */
+  galleryRecords: number;
 }
 
 interface StudioFixtures {
@@ -35,13 +37,15 @@ export function electronBinary(): string | undefined {
 export const test = base.extend<StudioFixtures & StudioOptions>({
   target: ['browser', { option: true }],
   noModels: [false, { option: true }],
-  studio: async ({ target, noModels, playwright, launchOptions }, use, testInfo) => {
+  galleryRecords: [0, { option: true }],
+  studio: async ({ target, noModels, galleryRecords, playwright, launchOptions }, use, testInfo) => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'studio-e2e-'));
     const env: Record<string, string> = noModels ? { STUDIO_BUNDLED_MODELS: path.join(dataDir, 'no-models') } : {};
     try {
       if (target === 'electron') {
         const binary = electronBinary();
         test.skip(!binary, 'Electron binary not installed here (it is fetched by `npm start` where a network exists)');
+        if (galleryRecords > 0) seedGallery(dataDir, galleryRecords);
         const electronApp = await _electron.launch({
           executablePath: binary,
           args: [path.join(root, 'dist-main', 'shell', 'main.js'), '--data', dataDir],
@@ -53,6 +57,7 @@ export const test = base.extend<StudioFixtures & StudioOptions>({
         await saveScreenshot(page, testInfo.project.name, testInfo.title);
         await electronApp.close();
       } else {
+        if (galleryRecords > 0) seedGallery(dataDir, galleryRecords);
         const server = await startServer(dataDir, env);
         const browser = await playwright.chromium.launch(launchOptions);
         const page = await browser.newPage();
@@ -67,6 +72,12 @@ export const test = base.extend<StudioFixtures & StudioOptions>({
     }
   },
 });
+
+function seedGallery(dataDir: string, count: number): void {
+  execFileSync(process.execPath, [path.join(root, 'scripts', 'build-tools.mjs')], { cwd: root, stdio: 'inherit' });
+  const script = path.join(root, 'dist-tools', 'seed-gallery.js');
+  execFileSync(process.execPath, [script, dataDir, String(count)], { cwd: root, stdio: 'inherit' });
+}
 
 async function saveScreenshot(page: Page, project: string, title: string): Promise<void> {
   mkdirSync(artifactsDir, { recursive: true });

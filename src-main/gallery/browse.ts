@@ -34,6 +34,15 @@ export function createBrowser(db: StudioDb, store: Store) {
   };
   const boardId = db.prepare<[string], { id: number }>('SELECT id FROM boards WHERE name = ?');
   const tagId = db.prepare<[string], { id: number }>('SELECT id FROM tags WHERE name = ?');
+  const countLive = db.prepare<[], { n: number }>(
+    `SELECT (SELECT count(*) FROM generations) -
+            (SELECT count(*) FROM generations WHERE deleted_at IS NOT NULL) AS n`,
+  );
+  const countLiveMatches = db.prepare<[{ match: string }], { n: number }>(
+    `SELECT (SELECT count(*) FROM generations_fts WHERE generations_fts MATCH @match) -
+            (SELECT count(*) FROM generations g INDEXED BY generations_trash WHERE g.deleted_at IS NOT NULL
+               AND g.id IN (SELECT rowid FROM generations_fts WHERE generations_fts MATCH @match)) AS n`,
+  );
 
   function filterFor(q: ParsedGalleryQuery): Filter | null {
     const text = parseSearch(q.query ?? '');
@@ -117,6 +126,21 @@ export function createBrowser(db: StudioDb, store: Store) {
       const last = page.at(-1);
       const nextCursor = found.length > q.limit && last ? `${q.sort}.${last.rating}.${last.id}` : null;
       return { items: store.records(page), nextCursor };
+    },
+    /** How many records the query's filters match, whatever the page. */
+    count(q: ParsedGalleryQuery): number {
+      const f = filterFor(q);
+      if (!f) return 0;
+      const match = f.key === 'f.rowid' ? (f.params[0] as string) : null;
+      if (!q.trash && q.minRating === undefined && f.where.length === (match === null ? 1 : 2)) {
+        // Only words (or nothing): count the index and subtract the trash (small, and indexed), rather than visit
+        // every matching row to read its trash mark.
+        return (match === null ? countLive.get() : countLiveMatches.get({ match }))?.n ?? 0;
+      }
+      const where = [...f.where, ...(q.minRating !== undefined && q.sort === 'rating' ? ['g.rating >= ?'] : [])];
+      const params = [...f.params, ...(q.minRating !== undefined && q.sort === 'rating' ? [q.minRating] : [])];
+      const sql = `SELECT count(*) AS n FROM ${f.from} WHERE ${where.join(' AND ')}`;
+      return (db.prepare<unknown[], { n: number }>(sql).get(...params) ?? { n: 0 }).n;
     },
   };
 }

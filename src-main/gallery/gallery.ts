@@ -16,6 +16,7 @@ import type {
 } from '../shared/gallery';
 import { createBoards } from './boards';
 import { createBrowser } from './browse';
+import { createFacets } from './facets';
 import { bulkInsert } from './bulk-insert';
 import type { GalleryContext } from './context';
 import type { StudioDb } from './database';
@@ -57,6 +58,7 @@ export function createGallery(deps: GalleryDeps) {
     writeFile: deps.writeFile,
   };
   const browser = createBrowser(deps.db, store);
+  const facets = createFacets(deps.db);
   const emit: GalleryEmitter['emit'] = (event, payload) => deps.events?.emit(event, payload);
   const records = (ids: number[]): GalleryRecord[] => store.records(store.rows(ids));
   // Large changes (an import, a startup check) reach the views in slices rather than one huge message.
@@ -105,6 +107,8 @@ export function createGallery(deps: GalleryDeps) {
       return ids;
     },
     list: (query: ParsedGalleryQuery): GalleryPage => browser.page(query),
+    count: (query: ParsedGalleryQuery): number => browser.count(query),
+    facets,
     get(id: number): GalleryDetail {
       const row = store.row(id);
       if (!row) throw new StudioError('not_found', `No record ${id} in the gallery`);

@@ -46,5 +46,7 @@ export function galleryHandlers(gallery: Gallery, submit: SubmitFn): Pick<Handle
     'boards.rename': ({ id, name }) => gallery.boards.rename(id, name),
     'boards.delete': ({ id }) => ({ deleted: gallery.boards.delete(id) }),
     'gallery.readPng': ({ pngBase64 }) => readPngInfo(Buffer.from(pngBase64, 'base64')),
+    'gallery.count': (query) => ({ count: gallery.count(query) }),
+    'gallery.facets': () => gallery.facets(),
   };
 }

@@ -28,6 +28,7 @@ import {
   type GalleryConcept,
   type GalleryDetail,
   type GalleryEvents,
+  type GalleryFacets,
   type GalleryImageRef,
   type GalleryPage,
   type GalleryRecord,
@@ -134,6 +135,9 @@ export const methods = {
   'settings.cacheSize': method<CacheReport>()(noInput),
   /** Empties the data directory's cache/; reports what was freed. */
   'settings.clearCache': method<CacheReport>()(noInput),
+  /** How many records a gallery.list query matches (its cursor, limit and sort aside). */
+  'gallery.count': method<{ count: number }>()(galleryQuerySchema, ['invalid_input']),
+  'gallery.facets': method<GalleryFacets>()(noInput),
 } as const;
 
 export type Methods = typeof methods;

@@ -280,3 +280,17 @@ export interface GalleryEvents {
   /** `permanent`: the trash was emptied; otherwise the records moved to the trash (restore brings them back). */
   'gallery.removed': { ids: number[]; permanent: boolean };
 }
+
+/** What the gallery's filters can be set to, each value with the number of records (outside the trash) it finds. */
+export interface GalleryFacets {
+  models: { value: string; count: number }[];
+  schedulers: { value: string; count: number }[];
+  sizes: { width: number; height: number; count: number }[];
+  concepts: { value: string; count: number }[];
+  tags: { value: string; count: number }[];
+  txt2img: number;
+  img2img: number;
+  favorites: number;
+  /** Records in the trash. */
+  trash: number;
+}

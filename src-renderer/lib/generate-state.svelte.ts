@@ -10,7 +10,7 @@ import { ResultsState, type ResultImage } from './results.svelte';
 import type { SketchState } from './sketch-state.svelte';
 import { describeError, type StudioState } from './studio-state.svelte';
 
-export type Tab = 'results' | 'sketch' | 'concepts' | 'models';
+export type Tab = 'results' | 'sketch' | 'gallery' | 'concepts' | 'models';
 
 export class GenerateState {
   readonly form = new GenerateForm();
@@ -45,6 +45,17 @@ export class GenerateState {
       cancelled: (event) =>
         studio.notify({ level: 'info', message: `Cancelled${event.step > 0 ? ` after step ${event.step}` : ''}` }),
     });
+    studio.api.on('gallery.removed', ({ ids }) => this.results.drop(ids));
+  }
+
+  /** The Results strip is the gallery's latest images, so it outlives a reload and a restart. */
+  async loadLatest(): Promise<void> {
+    try {
+      const page = await this.studio.api.call('gallery.list', { limit: 48 });
+      this.results.restore(page.items, (media) => this.studio.api.mediaUrl(media));
+    } catch (error) {
+      this.studio.notify({ level: 'error', message: `Could not read the latest images: ${describeError(error)}` });
+    }
   }
 
   /** After system.info: the remembered model if it is still installed, else the default one. */

@@ -1,13 +1,15 @@
 // Finished images of this session, newest first, and the one shown large.
 import type { Events } from '../../src-main/shared/contract';
-import type { GalleryConcept } from '../../src-main/shared/gallery';
+import type { GalleryConcept, GalleryRecord } from '../../src-main/shared/gallery';
 import type { JobSettings } from '../../src-main/shared/generation';
+import { isScheduler } from './format';
+import { without } from './gallery-query';
 import type { Mode } from './generate-form.svelte';
 
 export interface ResultImage {
   /** The media path: unique per image. */
   key: string;
-  /** The image's gallery id. */
+  /** The gallery id of the saved image. */
   id: number;
   url: string;
   seed: string;
@@ -50,6 +52,23 @@ export class ResultsState {
     if (!watching) this.view = 'result';
   }
 
+  /** The gallery's latest images (after a reload or a restart), behind any that arrived meanwhile. */
+  restore(records: GalleryRecord[], mediaUrl: (media: string) => string): void {
+    const restored = records
+      .filter((r) => !this.items.some((item) => item.key === r.path))
+      .map((r) => fromRecord(r, mediaUrl));
+    this.items = [...this.items, ...restored];
+    if (this.selectedKey === null && this.items.length > 0) this.selectedKey = this.items[0].key;
+  }
+
+  /** Images moved to the trash leave the strip. */
+  drop(ids: number[]): void {
+    this.items = without(this.items, ids);
+    if (this.selectedKey !== null && !this.items.some((item) => item.key === this.selectedKey)) {
+      this.selectedKey = this.items[0]?.key ?? null;
+    }
+  }
+
   select(key: string): void {
     this.selectedKey = key;
     this.view = 'result';
@@ -61,4 +80,35 @@ export class ResultsState {
     const next = this.items[Math.min(this.items.length - 1, Math.max(0, at + offset))];
     if (next) this.select(next.key);
   }
+}
+
+/** A gallery record as a result: what the viewer shows and what reuse puts back in the form. */
+export function fromRecord(r: GalleryRecord, mediaUrl: (media: string) => string): ResultImage {
+  return {
+    key: r.path,
+    id: r.id,
+    url: mediaUrl(r.path),
+    seed: r.seed ?? '',
+    index: r.batchIndex,
+    width: r.width,
+    height: r.height,
+    mode: r.initImage === null ? 'txt2img' : 'img2img',
+    settings: {
+      prompt: r.prompt,
+      negative: r.negative,
+      seed: r.seed ?? '',
+      steps: r.steps ?? 0,
+      guidance: r.guidance ?? 0,
+      scheduler: isScheduler(r.scheduler) ? r.scheduler : 'euler',
+      width: r.width,
+      height: r.height,
+      batch: r.batchSize,
+      strength: r.strength,
+      model: { name: r.model ?? 'unknown', hash: r.modelHash ?? '' },
+    },
+    provider: r.provider ?? 'unknown',
+    totalMs: r.timings?.totalMs ?? Number.NaN,
+    // A listed record does not carry its concepts (gallery.get does): Details shows them for older images.
+    concepts: [],
+  };
 }

@@ -31,7 +31,8 @@ function promptMaker(seed: number) {
   return { random, words: (n: number) => Array.from({ length: n }, pick).join(' ') };
 }
 
-export function seedGallery(dataDir: string, count: number): number {
+/** `thumb`: where row i's thumbnail is (default: its own, absent, file). */
+export function seedGallery(dataDir: string, count: number, thumb?: (i: number) => string): number {
   const db = openStudioDb(dataDir);
   const gallery = createGallery({ db, dataDir });
   const { random, words } = promptMaker(42);
@@ -46,7 +47,7 @@ export function seedGallery(dataDir: string, count: number): number {
       source: i % 50 === 0 ? 'a1111' : 'studio',
       metadata: 'complete',
       path: `gallery/${month}/bench-${i}.png`,
-      thumb: `gallery/${month}/bench-${i}.thumb.png`,
+      thumb: thumb?.(i) ?? `gallery/${month}/bench-${i}.thumb.png`,
       fileHash: `f${i}`,
       pixelHash: `p${i}`,
       prompt: words(8 + Math.floor(random() * 24)),
