@@ -62,8 +62,9 @@ test('generated images are in the gallery after a reload: search, select, rate, 
   await page.keyboard.press('4');
   await expect(images.nth(1)).toHaveAccessibleName(/4 of 5/);
   await page.keyboard.press('Enter');
-  const detail = page.getByRole('dialog', { name: /green square/ });
+  const detail = page.getByRole('dialog', { name: 'Image details' });
   await expect(detail).toBeVisible();
+  await expect(detail.getByText(/green square/).first()).toBeVisible();
   await page.keyboard.press('Escape');
   await expect(detail).toHaveCount(0);
   await expect(grid).toBeFocused();
