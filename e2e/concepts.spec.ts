@@ -2,12 +2,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, test } from './support/fixtures';
+import { documentScreenshot, expect, test } from './support/fixtures';
 
 const root = path.resolve(import.meta.dirname, '..');
 const heartFile = path.join(root, 'models', 'tiny-shapes', 'concepts', 'heart.safetensors');
 const triStyleFile = path.join(root, 'src-main', 'concepts', 'fixtures', 'tri-style.pt');
-const screenshots = path.join(root, 'assets', 'screenshots');
 
 /** Drops files on the window as a file manager would. */
 async function dropFiles(page: Page, files: { name: string; bytes: Buffer }[]): Promise<void> {
@@ -54,7 +53,7 @@ test('concepts: drop import with preview, prompt autocomplete and marks, results
   const tri = library.getByRole('listitem', { name: 'tri-style' });
   await expect(tri).toContainText('Fits no installed model (needs width 32)');
   await expect(tri.getByText('No preview')).toBeVisible();
-  await page.screenshot({ path: path.join(screenshots, 'concepts-panel.png') });
+  await documentScreenshot(page, 'concepts-panel');
 
   // Renaming onto a taken trigger is refused with the service's words.
   await tri.getByRole('button', { name: 'Rename tri-style' }).click();
@@ -85,7 +84,7 @@ test('concepts: drop import with preview, prompt autocomplete and marks, results
   // Escape closes the list without taking anything.
   await prompt.pressSequentially('tri');
   await expect(options.getByRole('option')).toHaveText([/tri-style\s+width 32, but this model needs 256/]);
-  await page.screenshot({ path: path.join(screenshots, 'prompt-trigger.png') });
+  await documentScreenshot(page, 'prompt-trigger');
   await prompt.press('Escape');
   await expect(options).toBeHidden();
   await expect(prompt).toHaveValue('a red heart tri');

@@ -1,11 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { decode, encode } from 'fast-png';
 import { textChunk, insertAfterHeader } from '../src-main/formats/png/png-chunks';
-import { expect, test } from './support/fixtures';
-
-const screenshots = path.join(import.meta.dirname, '..', 'assets', 'screenshots');
+import { documentScreenshot, expect, test } from './support/fixtures';
 
 /** A1111 1.10's `parameters` text, as its own code writes it. */
 const a1111Text = [
@@ -84,8 +80,7 @@ test('detail shows settings and lineage; reproduce is identical; Use these setti
 
   await detail.getByRole('button', { name: 'Reproduce' }).click();
   await expect(detail.getByTestId('reproduce-result')).toHaveText(/^Identical/, { timeout: 45_000 });
-  mkdirSync(screenshots, { recursive: true });
-  await page.screenshot({ path: path.join(screenshots, 'gallery-detail.png') });
+  await documentScreenshot(page, 'gallery-detail');
 
   // The parent, opened from the lineage, lists this image among its children.
   const childTitle = await detail.getByRole('heading', { level: 2 }).textContent();
@@ -140,7 +135,7 @@ test('a dropped A1111 PNG shows its settings; use them, import it; several PNGs 
   await expect(info.getByTestId('setting-scheduler')).toHaveText('DPM++ 2M Karras');
   await expect(info.getByTestId('setting-negative')).toHaveText('blurry, lowres');
   await expect(info.getByTestId('setting-made with')).toHaveText('AUTOMATIC1111');
-  await page.screenshot({ path: path.join(screenshots, 'png-info.png') });
+  await documentScreenshot(page, 'png-info');
 
   await info.getByRole('button', { name: 'Use seed' }).click();
   await expect(page.getByTestId('seed-input')).toHaveValue('3141592653');

@@ -1,8 +1,5 @@
 import type { Page } from '@playwright/test';
-import path from 'node:path';
-import { expect, test } from './support/fixtures';
-
-const screenshots = path.resolve(import.meta.dirname, '..', 'assets', 'screenshots');
+import { documentScreenshot, expect, test } from './support/fixtures';
 
 async function ready(page: Page): Promise<void> {
   await expect(page.getByTestId('status-bar')).toHaveAttribute('data-state', 'ready');
@@ -89,7 +86,7 @@ test('generated images are in the gallery after a reload: search, select, rate, 
   await expect(boards.getByRole('button', { name: /Keepers\s*0/ })).toBeVisible();
   await bar.getByRole('combobox', { name: 'Add to board' }).selectOption({ label: 'Keepers' });
   await expect(boards.getByRole('button', { name: /Keepers\s*4/ })).toBeVisible();
-  await page.screenshot({ path: path.join(screenshots, 'gallery-grid.png') });
+  await documentScreenshot(page, 'gallery-grid');
 
   // A tag for the selection, then found through its facet; export writes the PNG files and says where.
   await bar.getByRole('textbox', { name: 'Tag to add' }).fill('shapes');

@@ -1,11 +1,10 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from './support/fixtures';
+import { documentScreenshot, expect, test } from './support/fixtures';
 
 const root = path.resolve(import.meta.dirname, '..');
 const fixtureModel = path.join(root, 'src-main', 'engine', 'test-fixtures', 'models', 'tiny-sd');
-const screenshots = path.join(root, 'assets', 'screenshots');
 
 test('adding a model folder without unet/ reports what is missing; a whole one joins the library', async ({
   studio,
@@ -55,8 +54,7 @@ test('adding a model folder without unet/ reports what is missing; a whole one j
     await folder.fill(broken);
     await page.getByRole('button', { name: 'Add folder' }).click();
     await expect(report).toContainText('unet/model.onnx');
-    mkdirSync(screenshots, { recursive: true });
-    await page.screenshot({ path: path.join(screenshots, 'models-panel.png') });
+    await documentScreenshot(page, 'models-panel');
 
     await page.getByRole('button', { name: 'Remove tiny-sd' }).click();
     await page.getByRole('button', { name: 'Forget' }).click();
@@ -84,8 +82,7 @@ test('the theme and other settings persist across reloads', async ({ studio }) =
   await dialog.getByLabel('CPU threads').blur();
   await dialog.getByLabel('Default scheduler').selectOption('euler');
   await expect(dialog.getByRole('button', { name: 'Clear cache' })).toBeEnabled();
-  mkdirSync(screenshots, { recursive: true });
-  await page.screenshot({ path: path.join(screenshots, 'settings.png') });
+  await documentScreenshot(page, 'settings');
 
   await page.reload();
   await expect(page.getByTestId('status-bar')).toHaveAttribute('data-state', 'ready');

@@ -79,6 +79,17 @@ function seedGallery(dataDir: string, count: number): void {
   execFileSync(process.execPath, [script, dataDir, String(count)], { cwd: root, stdio: 'inherit' });
 }
 
+/**
+ * A screenshot for the README (assets/screenshots/NAME.png). Written there only when STUDIO_UPDATE_SCREENSHOTS=1, so
+ * that a plain test run leaves the checkout as it was; otherwise it goes to e2e/artifacts/ beside the others.
+ */
+export async function documentScreenshot(page: Page, name: string): Promise<void> {
+  const update = process.env.STUDIO_UPDATE_SCREENSHOTS === '1';
+  const dir = update ? path.join(root, 'assets', 'screenshots') : artifactsDir;
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, update ? `${name}.png` : `readme-${name}.png`) });
+}
+
 async function saveScreenshot(page: Page, project: string, title: string): Promise<void> {
   mkdirSync(artifactsDir, { recursive: true });
   const name = `${project}-${title.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`;
