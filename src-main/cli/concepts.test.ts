@@ -47,6 +47,30 @@ describe('studio concepts', () => {
     expect(json(await run('list', '--json')).map((c) => c.trigger)).toEqual(['<cat-toy>']);
   });
 
+  it('restores a removed concept from the trash, as it was', async () => {
+    const imported = json(await run('import', path.join(fixtures, 'tri-style.pt'), '--json', '--no-preview'))[0];
+    expect(json(await run('disable', 'tri-style', '--json'))[0].enabled).toBe(false);
+    expect((await run('remove', imported.id.slice(0, 8))).code).toBe(0);
+    expect(json(await run('list', '--json')).map((c) => c.trigger)).not.toContain('tri-style');
+    const restored = await run('restore', 'TRI-STYLE', '--json');
+    expect(restored.code, restored.error.join('\n')).toBe(0);
+    expect(json(restored)[0]).toMatchObject({ id: imported.id, trigger: 'tri-style', enabled: false });
+    expect(json(await run('list', '--json')).map((c) => c.trigger)).toContain('tri-style');
+    const again = await run('restore', 'tri-style');
+    expect(again.code).toBe(1);
+    expect(again.error.at(-1)).toMatch(/no concept 'tri-style' in the trash/);
+    expect((await run('restore')).code).toBe(2);
+  });
+
+  it('says in its help that remove moves to the trash and restore brings back', async () => {
+    const help = await run('--help');
+    expect(help.code).toBe(0);
+    const text = help.out.join('\n');
+    expect(text).toMatch(/remove REF\s+move it to the trash/);
+    expect(text).toMatch(/restore REF\s+bring a removed concept back/);
+    expect(text).not.toMatch(/delete it and its file/);
+  });
+
   it('refuses bad files and bad usage with one-line messages', async () => {
     const planted = await run('import', path.join(fixtures, 'planted-system.pt'));
     expect(planted.code).toBe(1);

@@ -41,6 +41,8 @@ export interface ConceptLibrary {
   remove(id: string): { deleted: boolean };
   /** Brings a deleted concept back from the trash, with its trigger, role, enabled state and preview. */
   restore(id: string): ConceptInfo;
+  /** The concepts in the trash, as they were when removed. */
+  trashed(): ConceptInfo[];
   /** The vectors of the enabled concepts, as the engine takes them. */
   enabledVectors(): ConceptVectors[];
 }
@@ -164,6 +166,7 @@ export function createConceptLibrary(deps: ConceptLibraryDeps): ConceptLibrary {
       rows.setPreview(id, concept.preview);
       return public_(found(id));
     },
+    trashed: () => trash.list().map(public_),
     enabledVectors: () =>
       rows
         .list()

@@ -1,18 +1,17 @@
-// `studio concepts <list|import|rename|enable|disable|role|remove>`: the concept library on the app's data directory.
+// `studio concepts <list|import|rename|enable|disable|role|remove|restore>`: the concept library on the app's data
+// directory.
 import { readFileSync } from 'node:fs';
 import { conceptRoles, type ConceptInfo, type ConceptRole } from '../../shared/concepts';
 import { StudioError } from '../../shared/errors';
-import type { Studio } from '../../studio';
 import { parseCommand, UsageError, type CommandSpec } from '../args';
 import { dataDirHelp, dataDirOption, resolveDataDir, type CliIo } from '../io';
 import { withStudio } from '../studio-session';
 
-type ConceptLibrary = Studio['concepts'];
-
 export const conceptsSpec = {
   name: 'concepts',
-  summary: 'List, import, rename, enable/disable and remove learned concepts (textual inversion).',
-  usage: 'concepts <list|import FILE|rename REF TRIGGER|enable REF|disable REF|role REF ROLE|remove REF> [--json]',
+  summary: 'List, import, rename, enable/disable, remove and restore learned concepts (textual inversion).',
+  usage:
+    'concepts <list|import FILE|rename REF TRIGGER|enable REF|disable REF|role REF ROLE|remove REF|restore REF> [--json]',
   options: {
     trigger: { type: 'string' },
     role: { type: 'string' },
@@ -28,14 +27,24 @@ export const conceptsSpec = {
     ['rename REF TRIGGER', 'REF is an id (or its first 8+ digits) or the current trigger'],
     ['enable REF, disable REF', 'whether the app uses it in every job'],
     ['role REF positive|negative', 'which prompt the app puts it in'],
-    ['remove REF', 'delete it and its file'],
+    ['remove REF', 'move it to the trash (its file and settings are kept)'],
+    ['restore REF', 'bring a removed concept back from the trash, as it was'],
     ['--json', 'one JSON object per concept'],
     dataDirHelp,
   ],
   positionals: { min: 1, max: 3 },
 } as const satisfies CommandSpec<Record<string, { type: 'string' | 'boolean'; short?: string }>>;
 
-const arity: Record<string, number> = { list: 0, import: 1, rename: 2, enable: 1, disable: 1, role: 2, remove: 1 };
+const arity: Record<string, number> = {
+  list: 0,
+  import: 1,
+  rename: 2,
+  enable: 1,
+  disable: 1,
+  role: 2,
+  remove: 1,
+  restore: 1,
+};
 
 export async function runConcepts(argv: string[], io: CliIo): Promise<number> {
   const { values: v, positionals } = parseCommand(conceptsSpec, argv);
@@ -53,7 +62,8 @@ export async function runConcepts(argv: string[], io: CliIo): Promise<number> {
     dataDir,
     async ({ concepts: library }) => {
       const print = (c: ConceptInfo) => io.out(v.json ? JSON.stringify(c) : describe(c));
-      const ref = (raw: string) => resolveRef(library, raw);
+      const ref = (raw: string) => resolveRef(library.list(), raw, '');
+      const trashedRef = (raw: string) => resolveRef(library.trashed(), raw, ' in the trash');
       switch (sub) {
         case 'list':
           library.list().forEach(print);
@@ -70,6 +80,9 @@ export async function runConcepts(argv: string[], io: CliIo): Promise<number> {
           break;
         case 'role':
           print(library.setRole(ref(args[0]), role as ConceptRole));
+          break;
+        case 'restore':
+          print(library.restore(trashedRef(args[0])));
           break;
         default:
           library.remove(ref(args[0]));
@@ -95,12 +108,11 @@ function readFile(file: string): Uint8Array {
   }
 }
 
-/** An id, a unique id prefix of 8+ digits, or a trigger (case-insensitive). */
-function resolveRef(library: ConceptLibrary, raw: string): string {
-  const all = library.list();
+/** An id, a unique id prefix of 8+ digits, or a trigger (case-insensitive), among `all`. */
+function resolveRef(all: ConceptInfo[], raw: string, where: string): string {
   const byTrigger = all.find((c) => c.trigger.toLowerCase() === raw.toLowerCase());
   if (byTrigger) return byTrigger.id;
   const byId = /^[0-9a-f]{8,64}$/.test(raw) ? all.filter((c) => c.id.startsWith(raw)) : [];
   if (byId.length === 1) return byId[0].id;
-  throw new StudioError('not_found', `no concept '${raw}' (give its trigger or id)`);
+  throw new StudioError('not_found', `no concept '${raw}'${where} (give its trigger or id)`);
 }
