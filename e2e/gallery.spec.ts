@@ -91,7 +91,7 @@ test('generated images are in the gallery after a reload: search, select, rate, 
   // A tag for the selection, then found through its facet; export writes the PNG files and says where.
   await bar.getByRole('textbox', { name: 'Tag to add' }).fill('shapes');
   await bar.getByRole('button', { name: 'Tag' }).click();
-  await bar.getByRole('button', { name: 'Export' }).click();
+  await bar.getByRole('button', { name: 'Export', exact: true }).click();
   await expect(
     page.getByTestId('notice').filter({ hasText: 'Exported 4 PNG files with their settings to' }),
   ).toContainText('/exports/');

@@ -27,6 +27,7 @@ import type { Handlers } from './shared/contract';
 import { defaultSettings, type Settings } from './shared/settings';
 import { settingsHandlers, systemHandlers } from './system/handlers';
 import { createSettingsStore, type SettingsStore } from './system/settings-store';
+import type { DesktopActions } from './system/desktop';
 import { createSystemInfo } from './system/system-info';
 
 // What entries use of the services beyond a built studio: the CLI's commands that take a model folder rather than
@@ -38,6 +39,7 @@ export { providerPreferences, type ProviderPreference } from './engine/execution
 export { MAX_CONCEPT_BYTES, readConceptFile } from './concepts/concept-file';
 export type { GalleryGenerate } from './gallery/reproduce';
 export type { SavedImage } from './gallery/save';
+export type { DesktopActions } from './system/desktop';
 
 export interface StudioOptions {
   dataDir: string;
@@ -58,6 +60,8 @@ export interface StudioOptions {
    * the CLI passes one that also takes a model folder and reports progress on the terminal.
    */
   reproduceWith?: GalleryGenerate;
+  /** The file manager and native folder picker, from the desktop app; the server and the CLI have none. */
+  desktop?: DesktopActions;
 }
 
 export interface Studio {
@@ -126,6 +130,7 @@ export function createStudio(options: StudioOptions): Studio {
     electronVersion: options.electronVersion ?? null,
     models,
     executionProviders: listAvailableProviders,
+    desktop: options.desktop !== undefined,
   });
 
   // Options (the CLI's) win over the stored settings, which are read each time a worker starts.
@@ -199,7 +204,7 @@ export function createStudio(options: StudioOptions): Studio {
   );
 
   const handlers: Handlers = {
-    ...systemHandlers(systemInfo),
+    ...systemHandlers({ systemInfo, dataDir, desktop: options.desktop }),
     ...modelHandlers(
       createModelManager({
         library: models,
@@ -207,9 +212,10 @@ export function createStudio(options: StudioOptions): Studio {
         storeDefault: (id) => settings.set('defaultModel', id),
         provider: () => resolveProviders(providerPreference())[0],
       }),
+      options.desktop,
     ),
     ...generationHandlers(generation),
-    ...galleryHandlers(gallery, (request) => generation.submit(request)),
+    ...galleryHandlers(gallery, (request) => generation.submit(request), options.desktop),
     ...conceptHandlers(concepts),
     ...settingsHandlers({
       store: settings,

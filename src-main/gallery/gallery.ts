@@ -1,6 +1,7 @@
 // The gallery service: everything the studio makes, kept (PNG files + SQLite index), findable and reproducible.
 // Built by the composition root with its dependencies as arguments: the database, the data directory, where to send
 // events, and how to run a generation (for reproduce).
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../shared/errors';
 import type {
@@ -18,7 +19,7 @@ import { createBoards } from './boards';
 import { createBrowser } from './browse';
 import { createFacets } from './facets';
 import { bulkInsert } from './bulk-insert';
-import type { GalleryContext } from './context';
+import { fileOf, type GalleryContext } from './context';
 import type { StudioDb } from './database';
 import { exportRecords, type ExportReport } from './export-records';
 import { folderSources, importSources, type ImportSource } from './import-files';
@@ -115,6 +116,14 @@ export function createGallery(deps: GalleryDeps) {
       return lineage(row);
     },
     records,
+    /** The record's image file in the data directory; `not_found` when there is no such record or file. */
+    imageFile(id: number): string {
+      const row = store.row(id);
+      if (!row) throw new StudioError('not_found', `No record ${id} in the gallery`);
+      const file = fileOf(ctx, row.path);
+      if (!existsSync(file)) throw new StudioError('not_found', `The image file of record ${id} is missing`);
+      return file;
+    },
     update(update: GalleryUpdate): GalleryRecord[] {
       const changed = records(updateUserState(ctx, update));
       emit('gallery.updated', { records: changed });

@@ -1,17 +1,23 @@
 // The contract's gallery, preset and board methods, on a gallery service. Generation is a dependency (vary submits a
-// job), so this file knows the contract and the gallery, and the studio only passes the two in.
+// job), and so are the desktop actions where there is a desktop (reveal, export to a chosen folder): this file knows
+// the contract and the gallery, and the studio only passes them in.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Handlers, MethodName } from '../shared/contract';
 import { generateRequestSchema } from '../shared/generation';
 import { parseInput } from '../shared/invalid-input';
+import { requireDesktop, type DesktopActions } from '../system';
 import type { Gallery } from './gallery';
 import { readPngInfo } from './png-info';
 
 type GalleryMethod = Extract<MethodName, `gallery.${string}` | `presets.${string}` | `boards.${string}`>;
 type SubmitFn = Handlers['generate.submit'];
 
-export function galleryHandlers(gallery: Gallery, submit: SubmitFn): Pick<Handlers, GalleryMethod> {
+export function galleryHandlers(
+  gallery: Gallery,
+  submit: SubmitFn,
+  desktop?: DesktopActions,
+): Pick<Handlers, GalleryMethod> {
   return {
     'gallery.list': (query) => gallery.list(query),
     'gallery.search': (query) => gallery.list(query),
@@ -36,6 +42,18 @@ export function galleryHandlers(gallery: Gallery, submit: SubmitFn): Pick<Handle
       const folder = `exports/${stamp}-${randomBytes(3).toString('hex')}`;
       const report = gallery.export(ids, path.join(gallery.dataDir, ...folder.split('/')));
       return { folder, files: report.files.map((f) => `${folder}/${f}`) };
+    },
+    // The desktop checks come first: without a desktop, no id is looked up.
+    'gallery.reveal': ({ id }) => {
+      const actions = requireDesktop(desktop, 'Showing an image in its folder');
+      actions.revealPath(gallery.imageFile(id));
+      return { revealed: id };
+    },
+    'gallery.exportTo': async ({ ids }) => {
+      const folder = await requireDesktop(desktop, 'Exporting to a folder').chooseFolder('Export to folder');
+      if (folder === null) return { cancelled: true };
+      const report = gallery.export(ids, folder);
+      return { cancelled: false, folder: report.folder, files: report.files };
     },
     'presets.list': () => gallery.presets.list(),
     'presets.save': ({ name, params }) => gallery.presets.save(name, params),

@@ -20,6 +20,8 @@ const statusFor: Record<ErrorCode, number> = {
   forbidden_origin: 403,
   // The client did nothing wrong and may retry later: Too Many Requests says exactly that.
   busy: 429,
+  // The method exists but this studio runs without a desktop: the same request will not work here later either.
+  unsupported: 400,
   internal: 500,
 };
 

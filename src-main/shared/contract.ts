@@ -25,6 +25,7 @@ import {
   presetSaveSchema,
   type Board,
   type ExportResult,
+  type ExportToResult,
   type GalleryConcept,
   type GalleryDetail,
   type GalleryEvents,
@@ -138,6 +139,15 @@ export const methods = {
   /** How many records a gallery.list query matches (its cursor, limit and sort aside). */
   'gallery.count': method<{ count: number }>()(galleryQuerySchema, ['invalid_input']),
   'gallery.facets': method<GalleryFacets>()(noInput),
+  // Desktop actions: the desktop app only (system.info's `desktop`); elsewhere they fail with `unsupported`.
+  /** Shows the record's image file in the system's file manager. */
+  'gallery.reveal': method<{ revealed: number }>()(galleryInputs.idRef, ['not_found', 'unsupported']),
+  /** Asks for a folder with the native picker and writes the selection there as gallery.export does. */
+  'gallery.exportTo': method<ExportToResult>()(galleryInputs.idsRef, ['not_found', 'unsupported']),
+  /** Opens the data directory in the system's file manager. */
+  'system.openDataDir': method<{ opened: boolean }>()(noInput, ['unsupported']),
+  /** The native folder picker, for models.add: the folder the user chose, or null when they cancelled. */
+  'models.pickFolder': method<{ path: string | null }>()(noInput, ['unsupported']),
 } as const;
 
 export type Methods = typeof methods;

@@ -14,6 +14,8 @@ export const errorCodes = [
   'engine_crashed',
   /** A bounded resource (the job queue, the event sockets) is full; try again when it has room. */
   'busy',
+  /** This studio cannot do it here: a desktop action (a native dialog, the file manager) without the desktop app. */
+  'unsupported',
   'internal',
 ] as const;
 

@@ -101,6 +101,9 @@ export interface ExportResult {
   files: string[];
 }
 
+/** gallery.exportTo: the folder the user chose (an absolute path of their own choosing) and the names written there. */
+export type ExportToResult = { cancelled: true } | { cancelled: false; folder: string; files: string[] };
+
 export interface Board {
   id: number;
   name: string;

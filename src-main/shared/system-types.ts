@@ -24,4 +24,9 @@ export interface SystemInfo {
   executionProviders: ExecutionProviderInfo[];
   dataDir: string;
   models: ModelSummary[];
+  /**
+   * Whether the desktop actions work here (gallery.reveal, gallery.exportTo, system.openDataDir, models.pickFolder):
+   * true in the desktop app, false for the headless server, whose browser may be on another machine.
+   */
+  desktop: boolean;
 }

@@ -5,6 +5,7 @@ import { app, session } from 'electron';
 import { appVersion, bundledModelsDir, productName, rendererDir } from '../app-paths';
 import { installProcessGuard } from '../process-guard';
 import { createStudio } from '../studio';
+import { desktopActions } from './desktop-actions';
 import { registerIpc } from './ipc';
 import { installMenu } from './menu';
 import { isRequestAllowed } from './network-guard';
@@ -37,6 +38,7 @@ function start(): void {
     bundledModelsDir: app.isPackaged ? path.join(process.resourcesPath, 'models') : bundledModelsDir(),
     electronVersion: process.versions.electron ?? null,
     log,
+    desktop: desktopActions,
   });
 
   const ses = session.defaultSession;

@@ -1,12 +1,26 @@
-// system.info on the studio's description of itself, and the settings methods on the settings store.
+// system.info on the studio's description of itself, opening the data directory on the desktop, and the settings
+// methods on the settings store.
 import type { Handlers, MethodName } from '../shared/contract';
 import { StudioError } from '../shared/errors';
 import type { SystemInfo } from '../shared/system-types';
 import { clearCache, measureCache } from './cache-folder';
+import { requireDesktop, type DesktopActions } from './desktop';
 import type { SettingsStore } from './settings-store';
 
-export function systemHandlers(systemInfo: () => SystemInfo): Pick<Handlers, 'system.info'> {
-  return { 'system.info': () => systemInfo() };
+type SystemMethod = Extract<MethodName, `system.${string}`>;
+
+export function systemHandlers(deps: {
+  systemInfo: () => SystemInfo;
+  dataDir: string;
+  desktop?: DesktopActions;
+}): Pick<Handlers, SystemMethod> {
+  return {
+    'system.info': () => deps.systemInfo(),
+    'system.openDataDir': async () => {
+      await requireDesktop(deps.desktop, 'Opening the data directory').openPath(deps.dataDir);
+      return { opened: true };
+    },
+  };
 }
 
 type SettingsMethod = Extract<MethodName, `settings.${string}`>;

@@ -1,4 +1,5 @@
-// The system service's public entry: what the machine offers the engine, and the studio's settings.
+// The system service's public entry: what the machine offers the engine, the studio's settings, and the desktop.
 export { createSystemInfo, type SystemInfoDeps } from './system-info';
 export { createSettingsStore, type SettingsStore } from './settings-store';
 export { clearCache, measureCache } from './cache-folder';
+export { requireDesktop, type DesktopActions } from './desktop';

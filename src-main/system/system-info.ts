@@ -8,6 +8,8 @@ export interface SystemInfoDeps {
   electronVersion: string | null;
   models: ModelLibrary;
   executionProviders: () => ExecutionProviderInfo[];
+  /** Whether the desktop actions are available (the studio was given them). */
+  desktop: boolean;
 }
 
 export function createSystemInfo(deps: SystemInfoDeps): () => SystemInfo {
@@ -25,5 +27,6 @@ export function createSystemInfo(deps: SystemInfoDeps): () => SystemInfo {
       source,
       default: isDefault,
     })),
+    desktop: deps.desktop,
   });
 }

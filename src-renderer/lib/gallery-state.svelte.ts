@@ -277,6 +277,21 @@ export class GalleryState {
     }
   }
 
+  /** The same files into a folder the user chooses with the native picker (desktop only). */
+  async exportToFolder(): Promise<void> {
+    try {
+      const result = await this.studio.api.call('gallery.exportTo', { ids: this.targets() });
+      if (result.cancelled) return;
+      const images = result.files.filter((file) => file.toLowerCase().endsWith('.png')).length;
+      this.studio.notify({
+        level: 'info',
+        message: `Exported ${images} PNG files with their settings to ${result.folder}`,
+      });
+    } catch (error) {
+      this.fail('Could not export', error);
+    }
+  }
+
   // Boards.
 
   async createBoard(name: string): Promise<void> {

@@ -79,6 +79,25 @@ export class LibraryState {
     }
   }
 
+  /** A folder chosen with the native picker (desktop only); null when cancelled or failed. */
+  async pickFolder(): Promise<string | null> {
+    try {
+      return (await this.studio.api.call('models.pickFolder', {})).path;
+    } catch (error) {
+      this.studio.notify({ level: 'error', message: `Could not choose a folder: ${describeError(error)}` });
+      return null;
+    }
+  }
+
+  /** Shows the data directory in the system's file manager (desktop only). */
+  async openDataDir(): Promise<void> {
+    try {
+      await this.studio.api.call('system.openDataDir', {});
+    } catch (error) {
+      this.studio.notify({ level: 'error', message: `Could not open the data directory: ${describeError(error)}` });
+    }
+  }
+
   async loadSettings(): Promise<void> {
     try {
       this.settings = await this.studio.api.call('settings.get', {});

@@ -15,6 +15,8 @@ export class StudioState {
   info = $state<SystemInfo | null>(null);
   connection = $state<'connecting' | 'ready' | 'failed'>('connecting');
   notices = $state<(Notice & { id: number })[]>([]);
+  /** The file manager and the native folder picker work here (the desktop app, not a browser). */
+  readonly desktop = $derived(this.info?.desktop === true);
   private nextNoticeId = 1;
 
   constructor(readonly api: ClientApi) {
