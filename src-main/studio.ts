@@ -138,6 +138,7 @@ export function createStudio(options: StudioOptions): Studio {
   const init = (): WorkerInit => ({
     providers: providerPreference(),
     threads: options.threads ?? (settings.get().threads || undefined),
+    cacheDir: path.join(dataDir, 'cache'),
   });
   const spawn = (): WorkerLike =>
     options.engineMode === 'inline'

@@ -1,4 +1,5 @@
 // The engine's plain-data surface: what a job asks for, what it reports while running, and what it returns.
+import type { PreviewDecode } from './step-preview';
 import type { JobTimings } from '../shared/generation';
 import type { SchedulerId } from './schedulers/scheduler';
 
@@ -71,7 +72,10 @@ export interface StepInfo {
   total: number;
   elapsedMs: number;
   etaMs: number;
-  /** Present every `previewEvery` steps: the latents (all batch items) and a cheap RGB preview of the first. */
+  /**
+   * Present every `previewEvery` steps: the latents (all batch items) and an RGB preview of the first image's
+   * predicted x̂₀ — image-sized when decoded, latent-sized when projected.
+   */
   latents?: { data: Float32Array; dims: number[] };
   preview?: PreviewImage;
 }
@@ -100,4 +104,9 @@ export interface GenerateOptions {
   signal?: AbortSignal;
   /** Attach latents + preview to every n-th step's report (0 or absent: never). */
   previewEvery?: number;
+  /**
+   * How previews are made: 'auto' (default) decodes x̂₀ with the VAE as often as 15 % of the job allows and
+   * projects it to RGB otherwise; 'always' decodes every preview; 'never' always projects.
+   */
+  previewDecode?: PreviewDecode;
 }

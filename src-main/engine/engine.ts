@@ -13,6 +13,8 @@ import { resolveSettings } from './job-params';
 import { readModelFolder, type ModelDescription } from './model-folder';
 import type { GraphSession, SessionSettings } from './onnx-session';
 import { runPipeline, type PipelineModel } from './pipeline';
+import { createProjectionStore } from './preview-projection';
+import type { PreviewResources } from './step-preview';
 import type { ClipTokenizer } from './tokenizer/clip-tokenizer';
 import { loadTokenizer } from './tokenizer/load-tokenizer';
 
@@ -21,6 +23,8 @@ export interface EngineOptions {
   /** CPU intra-op threads; default cores − 1. */
   threads?: number;
   log?: (message: string) => void;
+  /** The data directory's cache/, where fitted preview projections are kept; memory only without one. */
+  cacheDir?: string;
 }
 
 export interface Engine {
@@ -45,6 +49,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
   };
   let loaded: { dir: string; model: Promise<LoadedModel> } | null = null;
   const concepts = createConceptCache(settings);
+  const previews: PreviewResources = {
+    projections: createProjectionStore({ cacheDir: options.cacheDir, log }),
+    decodeMs: new Map(),
+    log,
+  };
   // Jobs run one at a time: sessions are not safe to share between concurrent runs, and memory is the limit anyway.
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(task: () => Promise<T>): Promise<T> => {
@@ -83,7 +92,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         if (params.initImage) await model.vaeEncoder();
         const loadMs = performance.now() - started;
         const ortBefore = sumRunMs(model.sessions());
-        const output = await runPipeline(model, resolved, params.initImage, generateOptions);
+        const output = await runPipeline(model, resolved, params.initImage, generateOptions, previews);
         const totalMs = performance.now() - started;
         const ortMs = sumRunMs(model.sessions()) - ortBefore;
         return {

@@ -6,12 +6,13 @@ import type { VaeDecoder } from './adapters/vae-decoder';
 import type { VaeEncoder } from './adapters/vae-encoder';
 import { createDenoiser, usesGuidance } from './denoiser';
 import { GenerationAbortedError, ModelFolderError } from './engine-errors';
-import type { GeneratedImage, GenerateOptions, InitImage, ResolvedSettings } from './engine-types';
+import type { GeneratedImage, GenerateOptions, InitImage, PreviewImage, ResolvedSettings } from './engine-types';
 import { tensorToRgb } from './image-tensor';
 import { imageLatents, noiseLatents } from './initial-latents';
 import type { ModelDescription } from './model-folder';
 import { latentPreview } from './preview';
-import { createScheduler, type Scheduler } from './schedulers';
+import { alphasCumprodFor, createScheduler, type Scheduler } from './schedulers';
+import { createStepPreviewer, type PreviewResources, type StepState } from './step-preview';
 import type { ClipTokenizer } from './tokenizer/clip-tokenizer';
 import { TorchGenerator } from './rng/torch-generator';
 
@@ -34,7 +35,8 @@ export async function runPipeline(
   model: PipelineModel,
   settings: ResolvedSettings,
   initImage: InitImage | undefined,
-  { onStep, signal, previewEvery = 0 }: GenerateOptions = {},
+  { onStep, signal, previewEvery = 0, previewDecode = 'auto' }: GenerateOptions = {},
+  previews?: PreviewResources,
 ): Promise<PipelineOutput> {
   const stopIfCancelled = (stepsDone: number) => {
     if (signal?.aborted) throw new GenerationAbortedError(stepsDone);
@@ -49,7 +51,21 @@ export async function runPipeline(
   const { scheduler, timesteps } = timestepsFor(model.description, settings); // 2
   const start = await prepareLatents(model, settings, initImage, { generator, scheduler, timesteps }); // 3
   const imageEncodeMs = clock.lap();
-  const loop = { scheduler, timesteps, generator, clock, onStep, previewEvery, stopIfCancelled };
+  const preview =
+    onStep && previewEvery > 0 && previews
+      ? createStepPreviewer({
+          resources: previews,
+          model: { ...model.description, hash: settings.model.hash },
+          decoder: model.vaeDecoder,
+          encoder: model.description.files.vaeEncoder ? model.vaeEncoder : undefined,
+          alphasCumprod: alphasCumprodFor(settings.scheduler, model.description.schedulerConfig),
+          latentDims: latentShape(model, settings),
+          previewEvery,
+          total: timesteps.length,
+          mode: previewDecode,
+        })
+      : undefined;
+  const loop = { scheduler, timesteps, generator, clock, onStep, previewEvery, preview, stopIfCancelled };
   const latents = await denoiseLoop(model, settings, context, start, loop); // 4
   const denoiseMs = clock.lap();
   stopIfCancelled(timesteps.length);
@@ -113,6 +129,8 @@ interface DenoiseLoop {
   clock: ReturnType<typeof stopwatch>;
   onStep: GenerateOptions['onStep'];
   previewEvery: number;
+  /** The step preview (step-preview.ts); without one, previews come from the fixed SD 1.x projection. */
+  preview?: (state: StepState) => Promise<PreviewImage>;
   stopIfCancelled: (stepsDone: number) => void;
 }
 
@@ -122,7 +140,7 @@ async function denoiseLoop(
   settings: ResolvedSettings,
   context: { data: Float32Array; dims: number[] },
   initialLatents: Float32Array,
-  { scheduler, timesteps, generator, clock, onStep, previewEvery, stopIfCancelled }: DenoiseLoop,
+  { scheduler, timesteps, generator, clock, onStep, previewEvery, preview, stopIfCancelled }: DenoiseLoop,
 ): Promise<Float32Array> {
   const latentDims = latentShape(model, settings);
   const denoise = createDenoiser({
@@ -138,20 +156,23 @@ async function denoiseLoop(
   for (let i = 0; i < total; i++) {
     stopIfCancelled(i);
     const t = timesteps[i];
-    const prediction = await denoise(scheduler.scaleModelInput(latents, t), t);
+    const modelInput = scheduler.scaleModelInput(latents, t);
+    const prediction = await denoise(modelInput, t);
     latents = scheduler.step(prediction, t, latents, generator);
     if (onStep) {
-      const elapsedMs = clock.peek();
       const step = i + 1;
       const withPreview = previewEvery > 0 && (step % previewEvery === 0 || step === total);
+      const image = withPreview
+        ? await (preview?.({ step, elapsedMs: clock.peek(), timestep: t, modelInput, modelOutput: prediction }) ??
+            latentPreview(latents, latentDims))
+        : undefined;
+      const elapsedMs = clock.peek();
       onStep({
         step,
         total,
         elapsedMs,
         etaMs: (elapsedMs / step) * (total - step),
-        ...(withPreview
-          ? { latents: { data: latents.slice(), dims: [...latentDims] }, preview: latentPreview(latents, latentDims) }
-          : {}),
+        ...(image ? { latents: { data: latents.slice(), dims: [...latentDims] }, preview: image } : {}),
       });
     }
   }

@@ -16,6 +16,7 @@ const post = (message: FromWorker) => {
 const engine = createEngine({
   providers: init.providers,
   threads: init.threads,
+  cacheDir: init.cacheDir,
   log: (message) => post({ type: 'log', message }),
 });
 const runner = createJobRunner(engine, post);

@@ -5,6 +5,8 @@ import type { ProviderPreference } from '../execution-providers';
 export interface WorkerInit {
   providers: ProviderPreference;
   threads?: number;
+  /** The data directory's cache/ (preview projections). */
+  cacheDir?: string;
 }
 
 export type ToWorker =
