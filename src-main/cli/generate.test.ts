@@ -151,4 +151,16 @@ describe('studio tokenize', () => {
     expect(ids[0]).toBe(539);
     expect(ids.slice(0, 5)).toEqual([539, 320, 513, 518, 540]);
   });
+
+  it('reads prompt syntax; --weights prints chunks with their weights; BREAK makes a second chunk', async () => {
+    const plain = await run(['tokenize', '--model', model, 'a red circle']);
+    const weighted = await run(['tokenize', '--model', model, '--weights', 'a (red:1.5) circle BREAK a']);
+    expect(weighted.code).toBe(0);
+    const [first, second, count] = weighted.out.map((line) => JSON.parse(line) as Record<string, number[] | number>);
+    expect(first).toMatchObject({ chunk: 0, ids: JSON.parse(plain.out[0]) as number[] });
+    expect((first.weights as number[]).slice(0, 5)).toEqual([1, 1, 1.5, 1, 1]);
+    expect(second).toMatchObject({ chunk: 1 });
+    expect(count).toEqual({ tokens: 76 });
+    expect((await run(['tokenize', '--model', model, 'a BREAK b'])).out).toHaveLength(2);
+  });
 });

@@ -97,6 +97,8 @@ export interface GenerateResult {
   /** The execution provider that ran the UNet. */
   provider: string;
   timings: Timings;
+  /** What the user should know about how the job was run (e.g. a long prompt cut for a fixed-length UNet). */
+  warnings: string[];
 }
 
 export interface GenerateOptions {

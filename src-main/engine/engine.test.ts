@@ -52,6 +52,18 @@ describe('parameters are checked at the boundary, naming the field', () => {
     expect((await engine.generate(fixed, base)).images).toHaveLength(1);
   });
 
+  test('a UNet with a fixed token length: long prompts are cut to 75 tokens, with a warning', async () => {
+    const fixed = writeFakeModel(join(root, 'fixed-sequence'), { fixedSequenceLength: 77 });
+    const long = { ...base, prompt: 'a '.repeat(80), negative: '(b) '.repeat(90), guidance: 3 };
+    const result = await engine.generate(fixed, long);
+    expect(result.warnings).toEqual([
+      "this model's UNet takes exactly 77 token positions: the negative prompt was cut to its first 75 tokens (15 left out)",
+      "this model's UNet takes exactly 77 token positions: the prompt was cut to its first 75 tokens (5 left out)",
+    ]);
+    expect((await engine.generate(fixed, base)).warnings).toEqual([]);
+    expect((await engine.generate(model, long)).warnings).toEqual([]);
+  });
+
   test('img2img: strength range, and a model without a VAE encoder', async () => {
     const initImage = { width: 64, height: 64, data: new Uint8Array(64 * 64 * 4) };
     for (const strength of [0, 1.5, 0.1]) {

@@ -15,6 +15,7 @@ import type { GraphSession, SessionSettings } from './onnx-session';
 import { runPipeline, type PipelineModel } from './pipeline';
 import { createProjectionStore } from './preview-projection';
 import type { PreviewResources } from './step-preview';
+import { chunkPrompt } from './prompt/encode-prompt';
 import type { ClipTokenizer } from './tokenizer/clip-tokenizer';
 import { loadTokenizer } from './tokenizer/load-tokenizer';
 
@@ -32,7 +33,15 @@ export interface Engine {
   describeModel(dir: string): Promise<ModelDescription>;
   /** The text encoder's 77 input ids for `text`, as the model's tokenizer makes them. */
   tokenize(modelDir: string, text: string): Promise<number[]>;
+  /** The prompt as the pipeline encodes it: A1111 weights and 75-token chunks of 77 ids each. */
+  tokenizeChunks(modelDir: string, text: string): Promise<TokenizedPrompt>;
   dispose(): Promise<void>;
+}
+
+export interface TokenizedPrompt {
+  chunks: { ids: number[]; weights: number[] }[];
+  /** A1111's count: 75 per chunk but the last, plus the last chunk's tokens. */
+  tokenCount: number;
 }
 
 interface LoadedModel extends PipelineModel {
@@ -95,21 +104,29 @@ export function createEngine(options: EngineOptions = {}): Engine {
         const output = await runPipeline(model, resolved, params.initImage, generateOptions, previews);
         const totalMs = performance.now() - started;
         const ortMs = sumRunMs(model.sessions()) - ortBefore;
+        for (const warning of output.warnings) log(`warning: ${warning}`);
         return {
           images: output.images,
           settings: resolved,
           provider: model.unet.session.provider,
           timings: { totalMs, loadMs, ...output.timings, ortMs, outsideOrtMs: totalMs - loadMs - ortMs },
+          warnings: output.warnings,
         };
       }),
     describeModel: (dir) => readModelFolder(dir),
     async tokenize(modelDir, text) {
-      const tokenizer =
-        (await cachedModel(modelDir))?.tokenizer ?? (await modelTokenizer(await readModelFolder(modelDir)));
-      return Array.from(tokenizer.encode(text));
+      return Array.from((await tokenizerOf(modelDir)).encode(text));
+    },
+    async tokenizeChunks(modelDir, text) {
+      const { chunks, tokenCount } = chunkPrompt(await tokenizerOf(modelDir), text);
+      return { chunks: chunks.map((c) => ({ ids: Array.from(c.ids), weights: c.weights })), tokenCount };
     },
     dispose: () => serial(unload),
   };
+
+  async function tokenizerOf(modelDir: string): Promise<ClipTokenizer> {
+    return (await cachedModel(modelDir))?.tokenizer ?? (await modelTokenizer(await readModelFolder(modelDir)));
+  }
 
   async function cachedModel(dir: string): Promise<LoadedModel | null> {
     return loaded && resolve(dir) === loaded.dir ? loaded.model : null;

@@ -11,6 +11,7 @@ import { tensorToRgb } from './image-tensor';
 import { imageLatents, noiseLatents } from './initial-latents';
 import type { ModelDescription } from './model-folder';
 import { latentPreview } from './preview';
+import { chunkPrompt, emptyChunk, encodeChunks } from './prompt/encode-prompt';
 import { alphasCumprodFor, createScheduler, type Scheduler } from './schedulers';
 import { createStepPreviewer, type PreviewResources, type StepState } from './step-preview';
 import type { ClipTokenizer } from './tokenizer/clip-tokenizer';
@@ -28,6 +29,8 @@ export interface PipelineModel {
 
 export interface PipelineOutput {
   images: GeneratedImage[];
+  /** Things the user should know about this job's result (e.g. a prompt truncated). */
+  warnings: string[];
   timings: { textEncodeMs: number; imageEncodeMs: number; denoiseMs: number; decodeMs: number };
 }
 
@@ -46,7 +49,7 @@ export async function runPipeline(
   const generator = new TorchGenerator(settings.seed);
   const clock = stopwatch();
 
-  const context = await encodePrompts(model, settings); // 1
+  const { context, warnings } = await encodePrompts(model, settings); // 1
   const textEncodeMs = clock.lap();
   const { scheduler, timesteps } = timestepsFor(model.description, settings); // 2
   const start = await prepareLatents(model, settings, initImage, { generator, scheduler, timesteps }); // 3
@@ -70,7 +73,7 @@ export async function runPipeline(
   const denoiseMs = clock.lap();
   stopIfCancelled(timesteps.length);
   const images = await decode(model, settings, latents); // 5
-  return { images, timings: { textEncodeMs, imageEncodeMs, denoiseMs, decodeMs: clock.lap() } };
+  return { images, warnings, timings: { textEncodeMs, imageEncodeMs, denoiseMs, decodeMs: clock.lap() } };
 }
 
 /** The shape of a job's latents: [batch, C, H/f, W/f]. */
@@ -79,11 +82,34 @@ function latentShape({ description }: PipelineModel, { batch, width, height }: R
   return [batch, description.latentChannels, height / f, width / f];
 }
 
-/** 1. Encode text: [negative × batch, prompt × batch] with guidance, [prompt × batch] without. */
-function encodePrompts(model: PipelineModel, settings: ResolvedSettings) {
+/**
+ * 1. Encode text: [negative × batch, prompt × batch] with guidance, [prompt × batch] without. Prompts use A1111's
+ * weighting and 75-token chunks (prompt/encode-prompt.ts); the shorter of the pair gets empty chunks.
+ */
+async function encodePrompts(model: PipelineModel, settings: ResolvedSettings) {
   const guided = usesGuidance(settings.guidance, model.unet);
   const texts = guided ? [settings.negative, settings.prompt] : [settings.prompt];
-  return encodeTexts(model, texts, settings.batch);
+  const truncate = model.unet.fixedSequenceLength !== null;
+  const prompts = texts.map((text) => chunkPrompt(model.tokenizer, text, { truncate }));
+  const names = guided ? ['negative prompt', 'prompt'] : ['prompt'];
+  const warnings = prompts.flatMap(({ dropped }, i) =>
+    dropped > 0
+      ? [
+          `this model's UNet takes exactly ${model.unet.fixedSequenceLength} token positions: the ${names[i]} ` +
+            `was cut to its first ${model.tokenizer.maxLength - 2} tokens (${dropped} left out)`,
+        ]
+      : [],
+  );
+  const count = Math.max(...prompts.map((p) => p.chunks.length));
+  const rows: Float32Array[] = [];
+  let rowDims: number[] = [];
+  for (const { chunks } of prompts) {
+    const padded = [...chunks, ...Array.from({ length: count - chunks.length }, () => emptyChunk(model.tokenizer))];
+    const { data, dims } = await encodeChunks(model.textEncoder, padded);
+    rows.push(data);
+    rowDims = dims.slice(1);
+  }
+  return { context: repeatRows(rows, rowDims, settings.batch), warnings };
 }
 
 /** 2. Timesteps; img2img keeps the last floor(steps·strength) of them (diffusers' get_timesteps). */
@@ -210,20 +236,13 @@ function schedulerFor(id: ResolvedSettings['scheduler'], description: ModelDescr
 }
 
 /** Each distinct text is encoded once (batch 1, as diffusers does) and its embedding repeated per image. */
-async function encodeTexts(model: PipelineModel, texts: string[], batch: number) {
-  const rows: Float32Array[] = [];
-  let rowDims: number[] = [];
-  for (const text of texts) {
-    const { data, dims } = await model.textEncoder.encode(model.tokenizer.encode(text));
-    rows.push(data);
-    rowDims = dims.slice(1);
-  }
+function repeatRows(rows: Float32Array[], rowDims: number[], batch: number) {
   const rowSize = rows[0].length;
-  const data = new Float32Array(rowSize * texts.length * batch);
+  const data = new Float32Array(rowSize * rows.length * batch);
   rows.forEach((row, r) => {
     for (let b = 0; b < batch; b++) data.set(row, (r * batch + b) * rowSize);
   });
-  return { data, dims: [texts.length * batch, ...rowDims] };
+  return { data, dims: [rows.length * batch, ...rowDims] };
 }
 
 function stopwatch() {

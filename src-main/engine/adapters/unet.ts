@@ -10,6 +10,8 @@ export interface UNet {
   readonly timestepCondSize: number | null;
   /** Latent [height, width] when the export fixed them (the model then makes only that image size); else null. */
   readonly fixedLatentSize: [number, number] | null;
+  /** Token positions of `encoder_hidden_states` when the export fixed them (then no 77·n long prompts); else null. */
+  readonly fixedSequenceLength: number | null;
   predict(input: {
     sample: Float32Array;
     dims: readonly number[];
@@ -37,6 +39,8 @@ export async function openUNet(file: string, settings: SessionSettings): Promise
   const timestepCondSize = condShape && typeof condShape[1] === 'number' ? condShape[1] : condShape ? 256 : null;
   const [, , h, w] = inputs.sample.shape;
   const fixedLatentSize: [number, number] | null = typeof h === 'number' && typeof w === 'number' ? [h, w] : null;
+  const sequence = inputs.encoder_hidden_states.shape[1];
+  const fixedSequenceLength = typeof sequence === 'number' ? sequence : null;
 
   function timestepTensor(value: number, batch: number): PlainTensor {
     const dims = timestepDims(batch);
@@ -53,6 +57,7 @@ export async function openUNet(file: string, settings: SessionSettings): Promise
     session,
     timestepCondSize,
     fixedLatentSize,
+    fixedSequenceLength,
     async predict({ sample, dims, timestep, context, contextDims, timestepCond }) {
       const feeds: Record<string, PlainTensor> = {
         sample: floatTensor(sample, dims, float('sample')),

@@ -24,6 +24,8 @@ export interface FakeModelOptions {
   vaeEncoder?: boolean;
   /** Fix the UNet's latent height and width (as some exports do); symbolic otherwise. */
   fixedLatentSize?: number;
+  /** Fix the UNet's `encoder_hidden_states` token positions (as some exports do); symbolic otherwise. */
+  fixedSequenceLength?: number;
 }
 
 export function writeFakeModel(dir: string, options: FakeModelOptions = {}): string {
@@ -59,7 +61,7 @@ export function writeFakeModel(dir: string, options: FakeModelOptions = {}): str
       inputs: [
         { name: 'sample', ...unetLatent },
         { name: 'timestep', type: 'int64', shape: [1] },
-        { name: 'encoder_hidden_states', type: 'float32', shape: ['batch', 'sequence'] },
+        { name: 'encoder_hidden_states', type: 'float32', shape: ['batch', options.fixedSequenceLength ?? 'sequence'] },
       ],
       outputs: [{ name: 'out_sample', ...latent, from: 'sample' }],
     }),

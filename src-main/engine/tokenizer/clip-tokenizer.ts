@@ -61,13 +61,22 @@ export class ClipTokenizer {
 
   /** Token ids of a prompt, without bos/eos, untruncated. */
   tokenize(text: string): number[] {
-    const ids: number[] = [];
+    return this.tokenizeGroups(text).flat();
+  }
+
+  /**
+   * Token ids of a prompt in groups that must stay together: a concept trigger's ids are one group (A1111 never
+   * splits an embedding across 75-token chunks), every other token is a group of its own.
+   */
+  tokenizeGroups(text: string): number[][] {
+    const groups: number[][] = [];
     for (const match of cleanPrompt(text).matchAll(this.#pieces)) {
       const trigger = match.groups?.trigger;
       const triggerIds = trigger === undefined ? undefined : this.#triggers.get(trigger);
-      for (const id of triggerIds ?? this.#pieceIds(match[0])) ids.push(id);
+      if (triggerIds) groups.push([...triggerIds]);
+      else for (const id of this.#pieceIds(match[0])) groups.push([id]);
     }
-    return ids;
+    return groups;
   }
 
   /** Number of prompt tokens, as shown by a "n / 75" counter. */
