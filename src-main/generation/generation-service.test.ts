@@ -7,9 +7,11 @@ import { afterAll, expect, test } from 'vitest';
 import { appRoot } from '../app-paths';
 import { createEngine } from '../engine/engine';
 import { createInlineWorker } from '../engine/jobs/inline-worker';
+import { writeFakeModel } from '../engine/test-support/fake-model';
 import { createJobQueue, type JobQueue } from '../engine/jobs/job-queue';
 import { createEventHub } from '../event-hub';
 import { createModelLibrary } from '../models/model-library';
+import type { Events } from '../shared/contract';
 import { generateRequestSchema } from '../shared/generation';
 import { createGenerationService } from './generation-service';
 
@@ -58,4 +60,22 @@ test('a request without a seed gets one from the full 64-bit range', () => {
   // cancelled jobs leave the queue only when the worker answers, and the queue holds at most 32.)
   expect(seeds.some((s) => s >= 2n ** 32n)).toBe(true);
   expect(seen.filter((e) => e === 'job.queued')).toHaveLength(16);
+});
+
+test('what the engine had to change reaches the views with the finished job', async () => {
+  // A UNet fixed at 77 token positions cannot take a second chunk: the prompt is cut, and job.done says so.
+  writeFakeModel(path.join(dataDir, 'models', 'fixed-tokens'), { fixedSequenceLength: 77 });
+  const done = new Promise<Events['job.done']>((resolve) => {
+    const stop = events.subscribe((event, payload) => {
+      if (event !== 'job.done') return;
+      stop();
+      resolve(payload as Events['job.done']);
+    });
+  });
+  generation.submit(
+    generateRequestSchema.parse({ model: 'fixed-tokens', prompt: 'a '.repeat(80), steps: 1, width: 64, height: 64 }),
+  );
+  expect((await done).warnings).toEqual([
+    "this model's UNet takes exactly 77 token positions: the prompt was cut to its first 75 tokens (5 left out)",
+  ]);
 });

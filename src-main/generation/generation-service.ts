@@ -213,7 +213,7 @@ export function createGenerationService(deps: {
               error: { code: 'generation_failed', message: `Could not save the images: ${(error as Error).message}` },
             });
           }
-          const { settings, provider, timings } = event.result;
+          const { settings, provider, timings, warnings } = event.result;
           const jobSettings: JobSettings = { ...settings, seed: String(settings.seed) };
           return deps.events.emit('job.done', {
             jobId: event.jobId,
@@ -221,6 +221,7 @@ export function createGenerationService(deps: {
             settings: jobSettings,
             provider,
             timings,
+            warnings,
             concepts: input?.concepts ?? [],
           });
         }

@@ -125,6 +125,8 @@ export interface JobEvents {
     settings: JobSettings;
     provider: string;
     timings: JobTimings;
+    /** What the engine had to change, in words (e.g. a long prompt truncated for a UNet fixed at 77 tokens). */
+    warnings: string[];
   };
   'job.failed': { jobId: string; error: { code: string; message: string } };
   'job.cancelled': { jobId: string; step: number };

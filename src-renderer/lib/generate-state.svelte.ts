@@ -39,6 +39,7 @@ export class GenerateState {
       done: (event, job) => {
         const watching = this.results.view === 'progress' && this.jobs.active.length > 0;
         this.results.add(event, job.mode, (media) => studio.api.mediaUrl(media), watching);
+        for (const warning of event.warnings) studio.notify({ level: 'warning', message: warning });
       },
       failed: (event) =>
         studio.notify({ level: 'error', message: `Generation failed: ${event.error.message} (${event.error.code})` }),
