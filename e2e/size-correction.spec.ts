@@ -4,6 +4,8 @@ import { expect, test } from './support/fixtures';
 test('a corrected width or height says what it became and why, next to the field', async ({ studio }) => {
   const { page } = studio;
   await expect(page.getByTestId('status-bar')).toHaveAttribute('data-state', 'ready');
+  // The model's own size is applied when it has loaded: correct sizes after that, as a person would.
+  await expect(page.getByRole('button', { name: /^Generate/ })).toBeEnabled();
   const width = page.getByLabel('Width', { exact: true });
   const height = page.getByLabel('Height', { exact: true });
 
