@@ -14,8 +14,8 @@ export const generationLimits = {
   /** torch seeds with the low 32 bits, but the studio keeps (and reproduces) every seed up to 2⁶⁴ − 1. */
   seed: { min: 0n, max: 2n ** 64n - 1n },
   /**
-   * Characters per prompt (and per negative prompt). CLIP reads only the first 77 tokens; the bound keeps requests,
-   * records and PNG chunks to a sane size while leaving room for long prompt-engineering texts.
+   * Characters per prompt (and per negative prompt). Long prompts are encoded in 75-token chunks; the bound keeps
+   * requests, records and PNG chunks to a sane size while leaving room for long prompt-engineering texts.
    */
   promptLength: { max: 20_000 },
 } as const;
