@@ -2,8 +2,10 @@ import { describe, expect, test } from 'vitest';
 import { galleryQuerySchema } from '../../src-main/shared/gallery';
 import type { GalleryRecord } from '../../src-main/shared/gallery';
 import {
+  hasFacets,
   idsBetween,
   mergedNewest,
+  noFacets,
   noFilters,
   replaced,
   showsEverythingNewestFirst,
@@ -102,4 +104,12 @@ describe('live changes to a shown listing', () => {
     ]);
     expect(without(shown, [2, 9]).map((r) => r.id)).toEqual([3, 1]);
   });
+});
+
+test('any facet counts as filtering; the search text, sort, board and trash do not', () => {
+  expect(hasFacets(noFilters)).toBe(false);
+  expect(hasFacets({ ...noFilters, text: 'cat', sort: 'oldest', board: 3, trash: true })).toBe(false);
+  expect(hasFacets({ ...noFilters, favorite: true })).toBe(true);
+  expect(hasFacets({ ...noFilters, minRating: 2 })).toBe(true);
+  expect(hasFacets({ ...noFilters, ...noFacets, tag: 'keep' })).toBe(true);
 });

@@ -22,9 +22,8 @@ export interface GalleryFilters {
   trash: boolean;
 }
 
-export const noFilters: GalleryFilters = {
-  text: '',
-  sort: 'newest',
+/** The facets the search bar offers, all cleared ("Clear filters" resets these, not the search text or board). */
+export const noFacets = {
   model: '',
   scheduler: '',
   size: '',
@@ -35,9 +34,13 @@ export const noFilters: GalleryFilters = {
   favorite: false,
   minRating: 0,
   tag: '',
-  board: null,
-  trash: false,
-};
+} satisfies Partial<GalleryFilters>;
+
+export const noFilters: GalleryFilters = { text: '', sort: 'newest', ...noFacets, board: null, trash: false };
+
+/** Whether any facet is set. */
+export const hasFacets = (filters: GalleryFilters): boolean =>
+  (Object.keys(noFacets) as (keyof typeof noFacets)[]).some((key) => filters[key] !== noFacets[key]);
 
 const dayMs = 86_400_000;
 
