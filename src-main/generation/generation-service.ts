@@ -140,6 +140,9 @@ export function createGenerationService(deps: {
         batch: request.batch,
         strength: request.strength,
         initImage: request.initImage ? decodeInitImage(request.initImage.pngBase64) : undefined,
+        mask: request.mask ? decodeInitImage(request.mask.pngBase64, 'mask') : undefined,
+        maskBlur: request.maskBlur,
+        keepDecoded: request.keepDecoded,
         concepts: deps.concepts?.(),
       };
       // Only the concepts the prompts call go to the engine: an enabled concept made for another model must not
@@ -230,12 +233,12 @@ export function createGenerationService(deps: {
   };
 }
 
-function decodeInitImage(pngBase64: string) {
+function decodeInitImage(pngBase64: string, field = 'initImage') {
   try {
     const image = decodePngRgb(Buffer.from(pngBase64, 'base64'));
     return { width: image.width, height: image.height, data: image.rgb };
   } catch (error) {
-    throw new StudioError('invalid_input', `initImage: ${(error as Error).message}`);
+    throw new StudioError('invalid_input', `${field}: ${(error as Error).message}`);
   }
 }
 
