@@ -133,6 +133,27 @@ describe('studio generate', () => {
     ]);
     expect(decoded.code).toBe(0);
     expect(JSON.parse(decoded.out[0])).toMatchObject({ settings: { mask: { blur: 4, keepDecoded: true } } });
+
+    // Saved in the gallery, the mask is kept beside the init image, and reproduce makes the same pixels.
+    const saved = await run([
+      ...base,
+      '--seed',
+      '9',
+      '--init-image',
+      init,
+      '--mask',
+      mask,
+      '--mask-blur',
+      '3',
+      '--save',
+      '--json',
+    ]);
+    expect(saved.code).toBe(0);
+    const { id } = JSON.parse(saved.out[0]) as { id: number };
+    const again = await run(['gallery', 'reproduce', String(id), '--model', model, '--json', '--data', data]);
+    expect(again.error.filter((l) => !l.includes('step'))).toEqual([]);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.out[0])).toMatchObject({ identical: true, max_diff: 0 });
   });
 
   it.each([

@@ -167,7 +167,9 @@ export async function runGenerate(argv: string[], io: CliIo): Promise<number> {
     // The gallery keeps its own copy (and the row that points at it); --out writes another where asked.
     let saved: SavedImage[] = [];
     if (v.save)
-      saved = await withGallery(dataDir, (gallery) => gallery.save({ ...result, initImage: params.initImage }));
+      saved = await withGallery(dataDir, (gallery) =>
+        gallery.save({ ...result, initImage: params.initImage, mask: params.mask }),
+      );
     const galleryFiles = saved.map((s) => path.join(dataDir, ...s.path.split('/')));
     const outputs = v.out === undefined ? galleryFiles : outputPaths(v.out, result.images.length);
     result.images.forEach((image, i) => {
