@@ -79,6 +79,116 @@ describe('studio generate', () => {
     expect(JSON.parse(r.out[0])).toMatchObject({ settings: { strength: 0.6 } });
   });
 
+  it('inpaints with --mask: the pixels far from the mask keep the init image, the mask is recorded', async () => {
+    const init = path.join(dir, 'inpaint-init.png');
+    const rgb = new Uint8Array(64 * 64 * 3).fill(120);
+    writeFileSync(init, encode({ width: 64, height: 64, data: rgb, channels: 3 }));
+    const mask = path.join(dir, 'mask.png');
+    const grey = new Uint8Array(64 * 64);
+    for (let y = 0; y < 64; y++) grey.fill(255, y * 64 + 32, y * 64 + 64);
+    writeFileSync(mask, encode({ width: 64, height: 64, data: grey, channels: 1 }));
+    const out = path.join(dir, 'inpainted.png');
+    const r = await run([
+      ...base,
+      '--seed',
+      '9',
+      '--init-image',
+      init,
+      '--mask',
+      mask,
+      '--mask-blur',
+      '2',
+      '--json',
+      '--out',
+      out,
+    ]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out[0])).toMatchObject({ settings: { mask: { blur: 2, keepDecoded: false } } });
+    const image = decodePngRgb(readFileSync(out));
+    // σ = 2 reaches 6 px: columns 0 … 25 are the init image's exactly; the right half is repainted.
+    let keptDiffer = 0;
+    let repainted = 0;
+    for (let y = 0; y < 64; y++)
+      for (let x = 0; x < 64; x++) {
+        const same = [0, 1, 2].every((c) => image.rgb[(y * 64 + x) * 3 + c] === 120);
+        if (x < 26 && !same) keptDiffer++;
+        if (x >= 32 && !same) repainted++;
+      }
+    expect(keptDiffer).toBe(0);
+    expect(repainted).toBeGreaterThan(500);
+    expect(readPngMetadata(readFileSync(out)).parameters).toMatch(/Denoising strength: 0.75, Mask blur: 2$/);
+
+    const decoded = await run([
+      ...base,
+      '--seed',
+      '9',
+      '--init-image',
+      init,
+      '--mask',
+      mask,
+      '--keep-decoded',
+      '--json',
+      '--out',
+      out,
+    ]);
+    expect(decoded.code).toBe(0);
+    expect(JSON.parse(decoded.out[0])).toMatchObject({ settings: { mask: { blur: 4, keepDecoded: true } } });
+
+    // Saved in the gallery, the mask is kept beside the init image, and reproduce makes the same pixels.
+    const saved = await run([
+      ...base,
+      '--seed',
+      '9',
+      '--init-image',
+      init,
+      '--mask',
+      mask,
+      '--mask-blur',
+      '3',
+      '--save',
+      '--json',
+    ]);
+    expect(saved.code).toBe(0);
+    const { id } = JSON.parse(saved.out[0]) as { id: number };
+    const again = await run(['gallery', 'reproduce', String(id), '--model', model, '--json', '--data', data]);
+    expect(again.error.filter((l) => !l.includes('step'))).toEqual([]);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.out[0])).toMatchObject({ identical: true, max_diff: 0 });
+  });
+
+  it.each([
+    [['--mask', 'm.png'], /^studio generate: option --mask needs --init-image$/],
+    [['--mask-blur', '2'], /^studio generate: option --mask-blur needs --mask$/],
+    [['--keep-decoded'], /^studio generate: option --keep-decoded needs --mask$/],
+    [['--init-image', 'i.png', '--mask', 'm.png', '--mask-blur', '65'], /option --mask-blur must be/],
+    [['--init-image', 'i.png', '--mask', 'm.png', '--mask-blur', 'x'], /option --mask-blur/],
+  ])('exits 2 for the inpainting options %j', async (extra, message) => {
+    const r = await run([...base, '--out', path.join(dir, 'x.png'), ...extra]);
+    expect(r.code).toBe(2);
+    expect(r.error.at(-1)).toMatch(message);
+  });
+
+  it('exits 1 naming the mask file when it is missing, not a PNG or of another size', async () => {
+    const init = path.join(dir, 'mask-init.png');
+    writeFileSync(init, encode({ width: 64, height: 64, data: new Uint8Array(64 * 64 * 3), channels: 3 }));
+    const missing = path.join(dir, 'no-mask.png');
+    const notPng = path.join(dir, 'mask.txt');
+    writeFileSync(notPng, 'not a png');
+    const small = path.join(dir, 'small-mask.png');
+    writeFileSync(small, encode({ width: 32, height: 32, data: new Uint8Array(32 * 32), channels: 1 }));
+    const cases: [string, RegExp][] = [
+      [missing, /cannot read the mask \(ENOENT\)/],
+      [notPng, /./],
+      [small, /the mask is 32×32, the init image 64×64/],
+    ];
+    for (const [file, message] of cases) {
+      const r = await run([...base, '--init-image', init, '--mask', file, '--out', path.join(dir, 'x.png')]);
+      expect(r.code).toBe(1);
+      expect(r.error.at(-1)).toContain(`studio generate: ${file}: `);
+      expect(r.error.at(-1)).toMatch(message);
+    }
+  });
+
   it.each([
     [['--width', '100'], /^studio generate: option --width must be a multiple of 8, got 100$/],
     [['--strength', '0', '--init-image', 'x.png'], /option --strength must be above 0 and at most 1/],

@@ -1,4 +1,5 @@
 // The engine's plain-data surface: what a job asks for, what it reports while running, and what it returns.
+import type { MaskImage } from './masked-latents';
 import type { PreviewDecode } from './step-preview';
 import type { JobTimings } from '../shared/generation';
 import type { SchedulerId } from './schedulers/scheduler';
@@ -29,6 +30,15 @@ export interface GenerateParams {
   initImage?: InitImage;
   /** img2img only, 0 < strength ≤ 1. Default 0.75. */
   strength?: number;
+  /**
+   * Inpainting (needs initImage): white = repaint, of the init image's size; grey levels blend (masked-latents.ts).
+   * Only the repainted region leaves the init image's trajectory; the rest is pasted back after decoding.
+   */
+  mask?: MaskImage;
+  /** The mask's Gaussian blur, σ in pixels. Default 4. */
+  maskBlur?: number;
+  /** Keep the decoded pixels outside the mask instead of pasting the init image's back. Default false. */
+  keepDecoded?: boolean;
   /** Textual-inversion embeddings usable in the prompts by their trigger words. */
   concepts?: ConceptVectors[];
 }
@@ -57,7 +67,15 @@ export interface ResolvedSettings {
   batch: number;
   /** null for txt2img. */
   strength: number | null;
+  /** Inpainting only: the mask's SHA-256 (of its grey levels, row by row) and how it was applied. */
+  mask?: InpaintSettings;
   model: { name: string; hash: string };
+}
+
+export interface InpaintSettings {
+  hash: string;
+  blur: number;
+  keepDecoded: boolean;
 }
 
 export interface PreviewImage {

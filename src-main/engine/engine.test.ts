@@ -19,6 +19,8 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
+const image64 = { width: 64, height: 64, data: new Uint8Array(64 * 64 * 3) };
+const mask64 = { width: 64, height: 64, data: new Uint8Array(64 * 64).fill(255) };
 const base: GenerateParams = { prompt: 'a b', seed: 1n, steps: 4, width: 64, height: 64, scheduler: 'ddim' };
 
 describe('parameters are checked at the boundary, naming the field', () => {
@@ -39,6 +41,12 @@ describe('parameters are checked at the boundary, naming the field', () => {
     [{ scheduler: 'k-lms' as never }, 'scheduler'],
     [{ initImage: { width: 32, height: 32, data: new Uint8Array(32 * 32 * 3) } }, 'initImage'],
     [{ initImage: { width: 64, height: 64, data: new Uint8Array(10) } }, 'initImage'],
+    [{ mask: { width: 64, height: 64, data: new Uint8Array(64 * 64) } }, 'mask'],
+    [{ initImage: image64, mask: { width: 32, height: 32, data: new Uint8Array(32 * 32) } }, 'mask'],
+    [{ initImage: image64, mask: { width: 64, height: 64, data: new Uint8Array(7) } }, 'mask'],
+    [{ initImage: image64, mask: mask64, maskBlur: -1 }, 'maskBlur'],
+    [{ initImage: image64, mask: mask64, maskBlur: 65 }, 'maskBlur'],
+    [{ initImage: image64, maskBlur: 4 }, 'maskBlur'],
   ])('%o → %s', async (change, field) => {
     const error = await engine.generate(withEncoder, { ...base, ...change }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidParamsError);

@@ -101,7 +101,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         if (params.initImage) await model.vaeEncoder();
         const loadMs = performance.now() - started;
         const ortBefore = sumRunMs(model.sessions());
-        const output = await runPipeline(model, resolved, params.initImage, generateOptions, previews);
+        const output = await runPipeline(model, resolved, params.initImage, generateOptions, previews, params.mask);
         const totalMs = performance.now() - started;
         const ortMs = sumRunMs(model.sessions()) - ortBefore;
         for (const warning of output.warnings) log(`warning: ${warning}`);

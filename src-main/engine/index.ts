@@ -8,11 +8,13 @@ export type {
   GenerateResult,
   GeneratedImage,
   InitImage,
+  InpaintSettings,
   PreviewImage,
   ResolvedSettings,
   StepInfo,
   Timings,
 } from './engine-types';
+export type { MaskImage } from './masked-latents';
 export { GenerationAbortedError, InvalidParamsError, isAbortError, ModelFolderError } from './engine-errors';
 export { createJobQueue, type JobEvent, type JobQueue, type JobState, type WorkerLike } from './jobs/job-queue';
 export { createInlineWorker } from './jobs/inline-worker';

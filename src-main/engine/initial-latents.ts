@@ -27,9 +27,12 @@ export interface ImageLatentsInput {
 /**
  * img2img (StableDiffusionImg2ImgPipeline.prepare_latents): encode the image once, sample the posterior with the
  * generator's first draw when the encoder gives its parameters, scale, repeat for the batch, then
- * `add_noise(latents, randn(shape of latents), first kept timestep)`.
+ * `add_noise(latents, randn(shape of latents), first kept timestep)`. Inpainting also keeps the clean latents and the
+ * noise, to re-noise the kept region at every step.
  */
-export async function imageLatents(input: ImageLatentsInput): Promise<Float32Array> {
+export async function imageLatents(
+  input: ImageLatentsInput,
+): Promise<{ latents: Float32Array; initLatents: Float32Array; noise: Float32Array }> {
   const { encoder, image, generator, scheduler, firstTimestep, batch, scalingFactor } = input;
   const encoded = await encoder.encode(imageToTensor(image), [1, 3, image.height, image.width]);
   let latent: Float32Array;
@@ -55,5 +58,5 @@ export async function imageLatents(input: ImageLatentsInput): Promise<Float32Arr
   // diffusers repeats the init latents when batch_size is a multiple of the number of images (here one).
   for (let b = 1; b < batch; b++) latents.copyWithin(b * one, 0, one);
   const noise = generator.randn(latents.length);
-  return scheduler.addNoise(latents, noise, firstTimestep);
+  return { latents: scheduler.addNoise(latents, noise, firstTimestep), initLatents: latents, noise };
 }

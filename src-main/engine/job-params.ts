@@ -1,6 +1,8 @@
 // Checks a job's parameters once, at the engine's boundary, and fills in every default (cli.md's).
+import { createHash } from 'node:crypto';
 import { InvalidParamsError } from './engine-errors';
-import type { GenerateParams, ResolvedSettings } from './engine-types';
+import type { GenerateParams, InpaintSettings, ResolvedSettings } from './engine-types';
+import { maskGrey } from './masked-latents';
 import type { ModelDescription } from './model-folder';
 import { generationLimits as limits } from '../shared/generation-limits';
 import { generationDefaults, schedulerDefaults } from '../shared/schedulers';
@@ -94,6 +96,8 @@ export function resolveSettings(params: GenerateParams, model: ModelDescription)
     }
   }
 
+  const mask = inpaintSettings(params, width, height);
+
   return {
     prompt: params.prompt,
     negative: params.negative ?? '',
@@ -105,6 +109,37 @@ export function resolveSettings(params: GenerateParams, model: ModelDescription)
     height,
     batch,
     strength,
+    ...(mask ? { mask } : {}),
     model: { name: model.name, hash: model.hash },
   };
+}
+
+/** A mask needs an init image of its size; its hash (of the grey levels the pipeline uses) identifies it. */
+function inpaintSettings(params: GenerateParams, width: number, height: number): InpaintSettings | undefined {
+  const { mask } = params;
+  if (!mask) {
+    if (params.maskBlur !== undefined) throw new InvalidParamsError('maskBlur', 'needs a mask');
+    if (params.keepDecoded !== undefined) throw new InvalidParamsError('keepDecoded', 'needs a mask');
+    return undefined;
+  }
+  if (!params.initImage) throw new InvalidParamsError('mask', 'needs an init image to repaint');
+  if (mask.width !== width || mask.height !== height) {
+    throw new InvalidParamsError(
+      'mask',
+      `must be exactly ${width}×${height} like the init image, got ${mask.width}×${mask.height}`,
+    );
+  }
+  const pixels = width * height;
+  if (!(mask.data instanceof Uint8Array) || ![1, 3, 4].some((channels) => mask.data.length === pixels * channels)) {
+    throw new InvalidParamsError('mask', `data must hold ${width}×${height} grey, RGB or RGBA pixels`);
+  }
+  const blur = params.maskBlur ?? generationDefaults.maskBlur;
+  if (typeof blur !== 'number' || !Number.isFinite(blur) || blur < limits.maskBlur.min || blur > limits.maskBlur.max) {
+    throw new InvalidParamsError(
+      'maskBlur',
+      `must be a number from ${limits.maskBlur.min} to ${limits.maskBlur.max}, got ${String(blur)}`,
+    );
+  }
+  const hash = createHash('sha256').update(maskGrey(mask)).digest('hex');
+  return { hash, blur, keepDecoded: params.keepDecoded ?? false };
 }

@@ -1,5 +1,6 @@
 // Stable Diffusion sampling (Rombach et al. 2022) in diffusers' order of operations:
-// 1 encode text → 2 timesteps → 3 initial latents → 4 sample → 5 decode.
+// 1 encode text → 2 timesteps → 3 initial latents → 4 sample → 5 decode. Inpainting (masked-latents.ts) hooks into
+// 3 (the mask), 4 (the kept region after each step) and 5 (paste back).
 import type { TextEncoder } from './adapters/text-encoder';
 import type { UNet } from './adapters/unet';
 import type { VaeDecoder } from './adapters/vae-decoder';
@@ -9,6 +10,15 @@ import { GenerationAbortedError, ModelFolderError } from './engine-errors';
 import type { GeneratedImage, GenerateOptions, InitImage, PreviewImage, ResolvedSettings } from './engine-types';
 import { tensorToRgb } from './image-tensor';
 import { imageLatents, noiseLatents } from './initial-latents';
+import {
+  blurredMask,
+  keepUnmasked,
+  latentMask,
+  maskGrey,
+  pasteBack,
+  type LatentInpaint,
+  type MaskImage,
+} from './masked-latents';
 import type { ModelDescription } from './model-folder';
 import { latentPreview } from './preview';
 import { chunkPrompt, emptyChunk, encodeChunks } from './prompt/encode-prompt';
@@ -40,6 +50,7 @@ export async function runPipeline(
   initImage: InitImage | undefined,
   { onStep, signal, previewEvery = 0, previewDecode = 'auto' }: GenerateOptions = {},
   previews?: PreviewResources,
+  mask?: MaskImage,
 ): Promise<PipelineOutput> {
   const stopIfCancelled = (stepsDone: number) => {
     if (signal?.aborted) throw new GenerationAbortedError(stepsDone);
@@ -52,7 +63,11 @@ export async function runPipeline(
   const { context, warnings } = await encodePrompts(model, settings); // 1
   const textEncodeMs = clock.lap();
   const { scheduler, timesteps } = timestepsFor(model.description, settings); // 2
-  const start = await prepareLatents(model, settings, initImage, { generator, scheduler, timesteps }); // 3
+  const { latents: start, inpaint } = await prepareLatents(model, settings, initImage, mask, {
+    generator,
+    scheduler,
+    timesteps,
+  }); // 3
   const imageEncodeMs = clock.lap();
   const preview =
     onStep && previewEvery > 0 && previews
@@ -68,11 +83,18 @@ export async function runPipeline(
           mode: previewDecode,
         })
       : undefined;
-  const loop = { scheduler, timesteps, generator, clock, onStep, previewEvery, preview, stopIfCancelled };
+  const afterStep = inpaint
+    ? (latents: Float32Array, i: number) => keepUnmasked(latents, i, timesteps, scheduler, inpaint.latents)
+    : undefined;
+  const loop = { scheduler, timesteps, generator, clock, onStep, previewEvery, preview, stopIfCancelled, afterStep };
   const latents = await denoiseLoop(model, settings, context, start, loop); // 4
   const denoiseMs = clock.lap();
   stopIfCancelled(timesteps.length);
-  const images = await decode(model, settings, latents); // 5
+  const decoded = await decode(model, settings, latents); // 5
+  const images =
+    inpaint && initImage && !settings.mask?.keepDecoded
+      ? decoded.map((image) => ({ ...image, rgb: pasteBack(initImage, image.rgb, inpaint.pixels) }))
+      : decoded;
   return { images, warnings, timings: { textEncodeMs, imageEncodeMs, denoiseMs, decodeMs: clock.lap() } };
 }
 
@@ -126,18 +148,22 @@ function timestepsFor(description: ModelDescription, { scheduler: id, steps, str
   return { scheduler, timesteps };
 }
 
-/** 3. Initial latents: scaled noise (txt2img), or the encoded image noised to the first timestep (img2img). */
+/**
+ * 3. Initial latents: scaled noise (txt2img), or the encoded image noised to the first timestep (img2img); with a
+ * mask, also its blurred pixel weights and the latent-sized keep/repaint mask.
+ */
 async function prepareLatents(
   model: PipelineModel,
   settings: ResolvedSettings,
   initImage: InitImage | undefined,
+  mask: MaskImage | undefined,
   { generator, scheduler, timesteps }: { generator: TorchGenerator; scheduler: Scheduler; timesteps: number[] },
-): Promise<Float32Array> {
+): Promise<{ latents: Float32Array; inpaint?: { latents: LatentInpaint; pixels: Float32Array } }> {
   if (!initImage) {
     const size = latentShape(model, settings).reduce((a, b) => a * b, 1);
-    return noiseLatents(generator, size, scheduler.initNoiseSigma);
+    return { latents: noiseLatents(generator, size, scheduler.initNoiseSigma) };
   }
-  return imageLatents({
+  const { latents, initLatents, noise } = await imageLatents({
     encoder: await model.vaeEncoder(),
     image: initImage,
     generator,
@@ -146,6 +172,11 @@ async function prepareLatents(
     batch: settings.batch,
     scalingFactor: model.description.vaeScalingFactor,
   });
+  if (!mask || !settings.mask) return { latents };
+  const { width, height } = settings;
+  const pixels = blurredMask(maskGrey(mask), width, height, settings.mask.blur);
+  const latentKeep = latentMask(pixels, width, height, model.description.vaeScaleFactor);
+  return { latents, inpaint: { latents: { initLatents, noise, mask: latentKeep }, pixels } };
 }
 
 interface DenoiseLoop {
@@ -158,6 +189,8 @@ interface DenoiseLoop {
   /** The step preview (step-preview.ts); without one, previews come from the fixed SD 1.x projection. */
   preview?: (state: StepState) => Promise<PreviewImage>;
   stopIfCancelled: (stepsDone: number) => void;
+  /** Runs after each scheduler step (inpainting puts the kept region back). */
+  afterStep?: (latents: Float32Array, index: number) => Float32Array;
 }
 
 /** 4. Sample: one (guided) model evaluation and one scheduler step per timestep. */
@@ -166,7 +199,7 @@ async function denoiseLoop(
   settings: ResolvedSettings,
   context: { data: Float32Array; dims: number[] },
   initialLatents: Float32Array,
-  { scheduler, timesteps, generator, clock, onStep, previewEvery, preview, stopIfCancelled }: DenoiseLoop,
+  { scheduler, timesteps, generator, clock, onStep, previewEvery, preview, stopIfCancelled, afterStep }: DenoiseLoop,
 ): Promise<Float32Array> {
   const latentDims = latentShape(model, settings);
   const denoise = createDenoiser({
@@ -185,6 +218,7 @@ async function denoiseLoop(
     const modelInput = scheduler.scaleModelInput(latents, t);
     const prediction = await denoise(modelInput, t);
     latents = scheduler.step(prediction, t, latents, generator);
+    if (afterStep) latents = afterStep(latents, i);
     if (onStep) {
       const step = i + 1;
       const withPreview = previewEvery > 0 && (step % previewEvery === 0 || step === total);

@@ -78,6 +78,28 @@ describe('save', () => {
     expect(t.gallery.get(parent.id).children.map((r) => r.id)).toEqual([child.id, again.id]);
     expect(all({ hasInitImage: true }).map((r) => r.id)).toEqual([again.id, child.id]);
   });
+
+  test('inpainting keeps its mask beside the init image, named in the file; emptying the trash removes both', () => {
+    const init = { width: 64, height: 64, data: pixels(5, 64, 64) };
+    const grey = new Uint8Array(64 * 64).fill(255, 0, 64 * 32);
+    const [made] = t.gallery.save(
+      fakeJob({ seed: 4n, strength: 1 }, { initImage: init, mask: { width: 64, height: 64, data: grey } }),
+    );
+    const [record] = t.gallery.records([made.id]);
+    const stored = readdirSync(file('gallery/inits')).map((name) => `gallery/inits/${name}`);
+    expect(stored).toHaveLength(2);
+    const maskMedia = stored.find((m) => m !== record.initImage)!;
+    // Stored as RGB: each grey level three times.
+    expect(Array.from(decode(readFileSync(file(maskMedia))).data.slice(0, 3))).toEqual([255, 255, 255]);
+    const info = JSON.parse(readPngMetadata(readFileSync(file(record.path))).text['studio-gallery']) as {
+      mask: string;
+    };
+    expect(info.mask).toBe(maskMedia);
+    t.gallery.delete([made.id]);
+    t.gallery.emptyTrash();
+    expect(existsSync(file(maskMedia))).toBe(false);
+    expect(existsSync(file(record.initImage!))).toBe(false);
+  });
 });
 
 describe('user state and the trash', () => {

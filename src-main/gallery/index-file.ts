@@ -29,7 +29,8 @@ export function describeFile(
   writeFileAtomic(fileOf(ctx, thumb), thumbnailPng(image), { durable: false });
   const own = options.ownFile && recipe.source === 'studio';
   const parentId = own && recipe.parentPath ? (ctx.store.rowByPath(recipe.parentPath)?.id ?? null) : null;
-  const initImage = own && recipe.initImage && existsSync(fileOf(ctx, recipe.initImage)) ? recipe.initImage : null;
+  const kept = (media: string | null) => (own && media && existsSync(fileOf(ctx, media)) ? media : null);
+  const initImage = kept(recipe.initImage);
   return {
     created: (own ? recipe.created : null) ?? options.created,
     source: recipe.source,
@@ -52,6 +53,7 @@ export function describeFile(
     modelHash: recipe.modelHash,
     strength: recipe.strength,
     initImage,
+    maskImage: kept(recipe.maskImage),
     parentId,
     provider: recipe.provider,
     timings: recipe.timings,

@@ -165,6 +165,13 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 6,
+    description: 'the mask an inpainting job repainted through, stored beside init images',
+    sql: `
+      ALTER TABLE generations ADD COLUMN mask_image TEXT;
+    `,
+  },
 ];
 
 export const schemaVersion = migrations.length;

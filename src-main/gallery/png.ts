@@ -46,6 +46,11 @@ export function toRgb(image: { width: number; height: number; data: Uint8Array }
   const pixels = image.width * image.height;
   if (image.data.length === pixels * 3) return { width: image.width, height: image.height, rgb: image.data };
   const rgb = new Uint8Array(pixels * 3);
+  if (image.data.length === pixels) {
+    // Grey levels (a mask): each one three times.
+    for (let i = 0; i < pixels; i++) rgb.fill(image.data[i], i * 3, i * 3 + 3);
+    return { width: image.width, height: image.height, rgb };
+  }
   for (let i = 0; i < pixels; i++) {
     rgb[i * 3] = image.data[i * 4];
     rgb[i * 3 + 1] = image.data[i * 4 + 1];

@@ -24,6 +24,8 @@ export interface GenerationRow {
   model_hash: string | null;
   strength: number | null;
   init_image: string | null;
+  /** Inpainting: the mask's media path (in the init images' folder). */
+  mask_image: string | null;
   parent_id: number | null;
   provider: string | null;
   timings: string | null;
@@ -56,6 +58,8 @@ export interface NewGeneration {
   modelHash: string | null;
   strength: number | null;
   initImage: string | null;
+  /** Inpainting only. */
+  maskImage?: string | null;
   parentId: number | null;
   provider: string | null;
   timings: Record<string, number> | null;

@@ -9,7 +9,7 @@ import { isSchedulerId } from '../shared/schedulers';
 import type { ReproduceResult, ReusableSettings } from '../shared/gallery';
 import { fileOf, type GalleryContext } from './context';
 import { writeFileAtomic } from '../fs/write-file-atomic';
-import { decodePngRgb, studioPng } from './png';
+import { decodePngRgb, studioPng, textChunksOf } from './png';
 import type { GenerationRow } from './records';
 
 export interface GalleryGenerateRequest {
@@ -28,8 +28,10 @@ export async function reproduce(ctx: GalleryContext, id: number, generate: Galle
     throw new StudioError('invalid_input', `Record ${id} does not say enough about how it was made to make it again`);
   }
   let stored;
+  let bytes;
   try {
-    stored = decodePngRgb(readFileSync(fileOf(ctx, row.path)));
+    bytes = readFileSync(fileOf(ctx, row.path));
+    stored = decodePngRgb(bytes);
   } catch (error) {
     throw new StudioError('not_found', `The image file of record ${id} cannot be read (${(error as Error).message})`);
   }
@@ -48,6 +50,8 @@ export async function reproduce(ctx: GalleryContext, id: number, generate: Galle
   if (row.strength !== null) {
     params.strength = row.strength;
     params.initImage = initImageOf(ctx, row);
+    if (row.mask_image !== null)
+      Object.assign(params, { mask: imageOf(ctx, row, row.mask_image, 'mask') }, maskOf(bytes));
   }
   const result = await generate({ model: { name: model, hash: row.model_hash }, params });
   const image = result.images.find((i) => i.index === row.batch_index) ?? result.images[0];
@@ -90,6 +94,10 @@ export function reusableSettings(ctx: GalleryContext, id: number): ReusableSetti
   if (row.strength !== null && row.init_image !== null) {
     settings.strength = row.strength;
     settings.initImage = { pngBase64: readFileSync(fileOf(ctx, row.init_image)).toString('base64') };
+    if (row.mask_image !== null) {
+      settings.mask = { pngBase64: readFileSync(fileOf(ctx, row.mask_image)).toString('base64') };
+      Object.assign(settings, maskOf(readFileSync(fileOf(ctx, row.path))));
+    }
   }
   return settings;
 }
@@ -109,14 +117,30 @@ function requireRow(ctx: GalleryContext, id: number): GenerationRow {
 function initImageOf(ctx: GalleryContext, row: GenerationRow) {
   if (row.init_image === null)
     throw new StudioError('not_found', `Record ${row.id} is img2img but its init image was not kept`);
+  return imageOf(ctx, row, row.init_image, 'init image');
+}
+
+function imageOf(ctx: GalleryContext, row: GenerationRow, media: string, what: string) {
   try {
-    const image = decodePngRgb(readFileSync(fileOf(ctx, row.init_image)));
+    const image = decodePngRgb(readFileSync(fileOf(ctx, media)));
     return { width: image.width, height: image.height, data: image.rgb };
   } catch (error) {
-    throw new StudioError(
-      'not_found',
-      `The init image of record ${row.id} cannot be read (${(error as Error).message})`,
-    );
+    throw new StudioError('not_found', `The ${what} of record ${row.id} cannot be read (${(error as Error).message})`);
+  }
+}
+
+/** How an inpainting job applied its mask, from the image's own recipe (the row keeps only the mask's file). */
+function maskOf(bytes: Uint8Array): { maskBlur?: number; keepDecoded?: boolean } {
+  try {
+    const { mask } = JSON.parse(textChunksOf(bytes)['studio'] ?? '{}') as {
+      mask?: { blur?: unknown; keepDecoded?: unknown };
+    };
+    return {
+      ...(typeof mask?.blur === 'number' ? { maskBlur: mask.blur } : {}),
+      ...(typeof mask?.keepDecoded === 'boolean' ? { keepDecoded: mask.keepDecoded } : {}),
+    };
+  } catch {
+    return {};
   }
 }
 

@@ -20,6 +20,8 @@ export interface SaveJob {
   timings: object;
   /** The init image an img2img job started from (RGB or RGBA rows). */
   initImage?: { width: number; height: number; data: Uint8Array };
+  /** An inpainting job's mask (grey, RGB or RGBA rows), stored like the init image. */
+  mask?: { width: number; height: number; data: Uint8Array };
   /** The generation the init image came from; found by its pixels when not given. */
   parentId?: number;
   concepts?: GalleryConcept[];
@@ -39,6 +41,7 @@ export function saveJob(ctx: GalleryContext, job: SaveJob): SavedImage[] {
   const created = job.created ?? new Date();
   const unique = randomBytes(4).toString('hex');
   const init = job.initImage ? storeInitImage(ctx, toRgb(job.initImage)) : null;
+  const mask = job.mask ? storeInitImage(ctx, toRgb(job.mask)) : null;
   // A parent named by the caller may have been emptied from the trash since: then it is found by pixels, or none.
   const named = job.parentId !== undefined && ctx.store.row(job.parentId) ? job.parentId : undefined;
   const parentId = named ?? (init ? ctx.store.idByPixelHash(init.pixelHash) : undefined) ?? null;
@@ -56,6 +59,7 @@ export function saveJob(ctx: GalleryContext, job: SaveJob): SavedImage[] {
         timings,
         parent: parentPath,
         initImage: init?.path ?? null,
+        ...(mask ? { mask: mask.path } : {}),
         concepts,
       };
       const png = studioPng(image, settings, image.index, info);
@@ -87,6 +91,7 @@ export function saveJob(ctx: GalleryContext, job: SaveJob): SavedImage[] {
         modelHash: settings.model.hash,
         strength: settings.strength,
         initImage: init?.path ?? null,
+        maskImage: mask?.path ?? null,
         parentId,
         provider: job.provider,
         timings,
@@ -109,7 +114,7 @@ export function saveJob(ctx: GalleryContext, job: SaveJob): SavedImage[] {
   }
 }
 
-/** Init images are stored once, named by their pixels, however many results come from them. */
+/** Init images (and masks) are stored once, named by their pixels, however many results come from them. */
 function storeInitImage(ctx: GalleryContext, image: RgbImage): { path: string; pixelHash: string } {
   const hash = pixelHash(image);
   const path = `${initFolder}/${hash}.png`;

@@ -10,10 +10,10 @@ export function createStore(db: StudioDb) {
   const insertRow = db.prepare(`
     INSERT INTO generations (created, source, metadata, path, thumb, file_hash, pixel_hash, prompt, negative, seed,
       batch_index, batch_size, steps, guidance, scheduler, width, height, model_name, model_hash, strength,
-      init_image, parent_id, provider, timings)
+      init_image, mask_image, parent_id, provider, timings)
     VALUES (@created, @source, @metadata, @path, @thumb, @fileHash, @pixelHash, @prompt, @negative, @seed,
       @batchIndex, @batchSize, @steps, @guidance, @scheduler, @width, @height, @modelName, @modelHash, @strength,
-      @initImage, @parentId, @provider, @timings)`);
+      @initImage, @maskImage, @parentId, @provider, @timings)`);
   const insertConcept = db.prepare(
     'INSERT OR IGNORE INTO generation_concepts (generation_id, trigger, file_hash) VALUES (?, ?, ?)',
   );
@@ -51,7 +51,11 @@ export function createStore(db: StudioDb) {
     insert(g: NewGeneration): number {
       const { concepts, timings, ...fields } = g;
       const id = Number(
-        insertRow.run({ ...fields, timings: timings ? JSON.stringify(timings) : null }).lastInsertRowid,
+        insertRow.run({
+          ...fields,
+          maskImage: fields.maskImage ?? null,
+          timings: timings ? JSON.stringify(timings) : null,
+        }).lastInsertRowid,
       );
       for (const c of concepts) insertConcept.run(id, c.trigger, c.hash);
       return id;

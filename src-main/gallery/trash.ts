@@ -31,8 +31,8 @@ function changed(ctx: GalleryContext, sql: string, params: unknown[]): number[] 
 
 export function emptyTrash(ctx: GalleryContext): number[] {
   const rows = ctx.db
-    .prepare<[], { id: number; path: string; thumb: string; init_image: string | null }>(
-      'SELECT id, path, thumb, init_image FROM generations WHERE deleted_at IS NOT NULL',
+    .prepare<[], { id: number; path: string; thumb: string; init_image: string | null; mask_image: string | null }>(
+      'SELECT id, path, thumb, init_image, mask_image FROM generations WHERE deleted_at IS NOT NULL',
     )
     .all();
   for (const row of rows) {
@@ -43,10 +43,10 @@ export function emptyTrash(ctx: GalleryContext): number[] {
   ctx.db.transaction(() => {
     ctx.db.prepare('DELETE FROM generations WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(ids));
   })();
-  // Init images are shared by content: one goes when no record uses it any more.
-  const inUse = ctx.db.prepare('SELECT 1 FROM generations WHERE init_image = ? LIMIT 1');
-  for (const init of new Set(rows.flatMap((r) => r.init_image ?? []))) {
-    if (!inUse.get(init)) rmSync(fileOf(ctx, init), { force: true });
+  // Init images and masks are shared by content (one folder for both): one goes when no record uses it any more.
+  const inUse = ctx.db.prepare('SELECT 1 FROM generations WHERE init_image = @m OR mask_image = @m LIMIT 1');
+  for (const media of new Set(rows.flatMap((r) => [r.init_image ?? [], r.mask_image ?? []].flat()))) {
+    if (!inUse.get({ m: media })) rmSync(fileOf(ctx, media), { force: true });
   }
   return ids;
 }

@@ -46,7 +46,10 @@ export function createGenerationService(deps: {
   log: (message: string) => void;
 }): GenerationService {
   /** What the gallery needs of a job that the engine's result does not carry. */
-  const inputs = new Map<string, { initImage?: InitImage; concepts: GalleryConcept[]; parentId?: number }>();
+  const inputs = new Map<
+    string,
+    { initImage?: InitImage; mask?: InitImage; concepts: GalleryConcept[]; parentId?: number }
+  >();
   /**
    * Internal jobs (reproduce, concept previews) by id. The queue emits a job's `queued` event while submitting it,
    * so an internal job's id is chosen and recorded here before it is submitted: every event of it, the first
@@ -64,12 +67,12 @@ export function createGenerationService(deps: {
 
   function saveImages(
     event: Extract<JobEvent, { type: 'done' }>,
-    initImage: InitImage | undefined,
+    { initImage, mask }: { initImage?: InitImage; mask?: InitImage },
     concepts: GalleryConcept[],
     parentId?: number,
   ) {
     const { images, settings, provider, timings } = event.result;
-    const saved = deps.save({ images, settings, provider, timings, initImage, concepts, parentId });
+    const saved = deps.save({ images, settings, provider, timings, initImage, mask, concepts, parentId });
     return saved.map((image) => ({
       id: image.id,
       media: image.path,
@@ -140,6 +143,9 @@ export function createGenerationService(deps: {
         batch: request.batch,
         strength: request.strength,
         initImage: request.initImage ? decodeInitImage(request.initImage.pngBase64) : undefined,
+        mask: request.mask ? decodeInitImage(request.mask.pngBase64, 'mask') : undefined,
+        maskBlur: request.maskBlur,
+        keepDecoded: request.keepDecoded,
         concepts: deps.concepts?.(),
       };
       // Only the concepts the prompts call go to the engine: an enabled concept made for another model must not
@@ -147,7 +153,7 @@ export function createGenerationService(deps: {
       const used = conceptsUsed(params);
       params.concepts = params.concepts?.filter((c) => used.some((u) => u.trigger === c.trigger));
       const jobId = deps.queue().submit(model.dir, params, { previewEvery: request.previewEvery });
-      inputs.set(jobId, { initImage: params.initImage, concepts: used, parentId: request.parent });
+      inputs.set(jobId, { initImage: params.initImage, mask: params.mask, concepts: used, parentId: request.parent });
       return { jobId, seed: String(seed) };
     },
     async run(request) {
@@ -205,7 +211,7 @@ export function createGenerationService(deps: {
         case 'done': {
           let images;
           try {
-            images = saveImages(event, input?.initImage, input?.concepts ?? [], input?.parentId);
+            images = saveImages(event, input ?? {}, input?.concepts ?? [], input?.parentId);
           } catch (error) {
             deps.log(`saving images of job ${event.jobId} failed: ${String(error)}`);
             return deps.events.emit('job.failed', {
@@ -230,12 +236,12 @@ export function createGenerationService(deps: {
   };
 }
 
-function decodeInitImage(pngBase64: string) {
+function decodeInitImage(pngBase64: string, field = 'initImage') {
   try {
     const image = decodePngRgb(Buffer.from(pngBase64, 'base64'));
     return { width: image.width, height: image.height, data: image.rgb };
   } catch (error) {
-    throw new StudioError('invalid_input', `initImage: ${(error as Error).message}`);
+    throw new StudioError('invalid_input', `${field}: ${(error as Error).message}`);
   }
 }
 

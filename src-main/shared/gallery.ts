@@ -244,6 +244,10 @@ export interface ReusableSettings {
   batch: number;
   strength?: number;
   initImage?: { pngBase64: string };
+  /** Inpainting: the mask and how it was applied. */
+  mask?: { pngBase64: string };
+  maskBlur?: number;
+  keepDecoded?: boolean;
 }
 
 /** What a PNG's metadata says, read without importing it (PNG info). */

@@ -11,6 +11,8 @@ export const generationLimits = {
   batch: { min: 1, max: 16 },
   /** img2img strength: more than 0, at most 1. */
   strength: { above: 0, max: 1 },
+  /** Inpainting's mask blur: the Gaussian's σ in pixels (A1111's "mask blur"). */
+  maskBlur: { min: 0, max: 64 },
   /** torch seeds with the low 32 bits, but the studio keeps (and reproduces) every seed up to 2⁶⁴ − 1. */
   seed: { min: 0n, max: 2n ** 64n - 1n },
   /**

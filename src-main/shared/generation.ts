@@ -17,7 +17,7 @@ export const seedSchema = z
   .transform((value) => BigInt(value))
   .refine((value) => value <= limits.seed.max, { message: 'must be at most 2^64 - 1' });
 
-const { side, steps, guidance, batch, strength, promptLength } = limits;
+const { side, steps, guidance, batch, strength, promptLength, maskBlur } = limits;
 
 /** A width or height. */
 export const dimensionSchema = z
@@ -69,6 +69,17 @@ export const generateRequestSchema = z
     /** img2img: a PNG of exactly width × height. */
     initImage: z.object({ pngBase64: base64Png }).strict().optional(),
     strength: strengthSchema.optional(),
+    /** Inpainting (with initImage): a PNG of the init image's size, white = repaint, grey levels blend. */
+    mask: z.object({ pngBase64: base64Png }).strict().optional(),
+    /** The mask's Gaussian blur, σ in pixels (A1111's "mask blur"); default 4. */
+    maskBlur: z
+      .number()
+      .int('must be a whole number')
+      .min(maskBlur.min, `must be between ${maskBlur.min} and ${maskBlur.max}`)
+      .max(maskBlur.max, `must be between ${maskBlur.min} and ${maskBlur.max}`)
+      .optional(),
+    /** Inpainting: keep the decoded pixels outside the mask instead of pasting the init image's back. */
+    keepDecoded: z.boolean().optional(),
     /** Attach a preview image to every n-th step event (0: never). */
     previewEvery: z.number().int().min(0).max(steps.max).default(0),
     /** The gallery id of the image this job starts from (a sketch over it, a variation): its lineage parent. */
@@ -98,6 +109,8 @@ export interface JobSettings {
   height: number;
   batch: number;
   strength: number | null;
+  /** Inpainting only: the mask's SHA-256 (of its grey levels) and how it was applied. */
+  mask?: { hash: string; blur: number; keepDecoded: boolean };
   model: { name: string; hash: string };
 }
 

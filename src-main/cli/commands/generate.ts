@@ -24,7 +24,7 @@ import { withGallery } from './gallery-shared';
 
 export const generateSpec = {
   name: 'generate',
-  summary: 'Generate images from a prompt (txt2img) or from an init image (img2img).',
+  summary: 'Generate images from a prompt (txt2img), from an init image (img2img) or repaint part of it (--mask).',
   usage: 'generate --prompt TEXT [--model DIR] [options] (--out FILE.png | --save)',
   options: {
     model: { type: 'string' },
@@ -39,6 +39,9 @@ export const generateSpec = {
     batch: { type: 'string' },
     'init-image': { type: 'string' },
     strength: { type: 'string' },
+    mask: { type: 'string' },
+    'mask-blur': { type: 'string' },
+    'keep-decoded': { type: 'boolean' },
     concept: { type: 'string', multiple: true },
     provider: { type: 'string' },
     out: { type: 'string' },
@@ -68,6 +71,12 @@ export const generateSpec = {
     ['--batch N', `N images from one seed (at most ${limits.batch.max}); writes FILE-0.png … FILE-(N-1).png`],
     ['--init-image PNG', 'img2img from a PNG of exactly width × height'],
     ['--strength F', `img2img strength, 0 < F ≤ 1 (default ${generationDefaults.strength})`],
+    ['--mask PNG', "inpaint: repaint where this PNG (the init image's size) is white; grey levels blend"],
+    [
+      '--mask-blur N',
+      `Gaussian blur of the mask, σ in pixels, ${limits.maskBlur.min} … ${limits.maskBlur.max} (default ${generationDefaults.maskBlur})`,
+    ],
+    ['--keep-decoded', "inpaint: keep the decoded pixels outside the mask instead of the init image's"],
     [
       '--concept FILE',
       'a textual-inversion embedding (.safetensors, .pt, .bin); its trigger word works in the prompts',
@@ -95,6 +104,10 @@ export async function runGenerate(argv: string[], io: CliIo): Promise<number> {
   if (strength !== undefined && v['init-image'] === undefined) {
     throw new UsageError('option --strength needs --init-image');
   }
+  if (v.mask !== undefined && v['init-image'] === undefined) throw new UsageError('option --mask needs --init-image');
+  for (const option of ['mask-blur', 'keep-decoded'] as const) {
+    if (v[option] !== undefined && v.mask === undefined) throw new UsageError(`option --${option} needs --mask`);
+  }
   // The contract's schema has the last word, so that the CLI accepts exactly what HTTP and IPC accept; the checks
   // above only turn text into numbers and keep their option-specific messages.
   const request = checkWithContract(generateRequestSchema, {
@@ -108,6 +121,8 @@ export async function runGenerate(argv: string[], io: CliIo): Promise<number> {
     height: dimensionOption('height', v.height),
     batch: intOption('batch', v.batch, limits.batch.min, limits.batch.max),
     strength,
+    maskBlur: intOption('mask-blur', v['mask-blur'], limits.maskBlur.min, limits.maskBlur.max),
+    keepDecoded: v['keep-decoded'],
   });
   const seed = request.seed ?? randomSeed();
 
@@ -115,6 +130,13 @@ export async function runGenerate(argv: string[], io: CliIo): Promise<number> {
   const modelDir = resolveModelArg(v.model, dataDir);
   // The data directory's settings apply where an option does not say otherwise.
   const stored = storedSettings(dataDir);
+  const initImage = v['init-image'] === undefined ? undefined : readPng(v['init-image'], 'init image');
+  const mask = v.mask === undefined ? undefined : readPng(v.mask, 'mask');
+  if (initImage && mask && (mask.width !== initImage.width || mask.height !== initImage.height)) {
+    throw new Error(
+      `${v.mask}: the mask is ${mask.width}×${mask.height}, the init image ${initImage.width}×${initImage.height}`,
+    );
+  }
   const params: GenerateParams = {
     prompt: request.prompt,
     negative: request.negative,
@@ -126,7 +148,10 @@ export async function runGenerate(argv: string[], io: CliIo): Promise<number> {
     height: request.height,
     batch: request.batch,
     strength: request.strength,
-    initImage: v['init-image'] === undefined ? undefined : readInitImage(v['init-image']),
+    initImage,
+    mask,
+    maskBlur: request.maskBlur,
+    keepDecoded: request.keepDecoded,
     concepts: readConceptArgs(v.concept),
   };
   if (v.seed === undefined) io.error(`seed: ${seed}`);
@@ -142,7 +167,9 @@ export async function runGenerate(argv: string[], io: CliIo): Promise<number> {
     // The gallery keeps its own copy (and the row that points at it); --out writes another where asked.
     let saved: SavedImage[] = [];
     if (v.save)
-      saved = await withGallery(dataDir, (gallery) => gallery.save({ ...result, initImage: params.initImage }));
+      saved = await withGallery(dataDir, (gallery) =>
+        gallery.save({ ...result, initImage: params.initImage, mask: params.mask }),
+      );
     const galleryFiles = saved.map((s) => path.join(dataDir, ...s.path.split('/')));
     const outputs = v.out === undefined ? galleryFiles : outputPaths(v.out, result.images.length);
     result.images.forEach((image, i) => {
@@ -185,13 +212,13 @@ function seedOption(raw: string): bigint {
   return BigInt(raw);
 }
 
-function readInitImage(file: string) {
+function readPng(file: string, what: string) {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new Error(`${file}: cannot read the init image (${reason})`, { cause: error });
+    throw new Error(`${file}: cannot read the ${what} (${reason})`, { cause: error });
   }
   try {
     const image = decodePngRgb(bytes);

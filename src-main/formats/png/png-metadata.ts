@@ -47,6 +47,7 @@ export function a1111Parameters(settings: ResolvedSettings, index = 0): string {
   ];
   if (settings.batch > 1) fields.push(['Batch size', String(settings.batch)], ['Batch pos', String(index)]);
   if (settings.strength !== null) fields.push(['Denoising strength', pyFloat(settings.strength)]);
+  if (settings.mask) fields.push(['Mask blur', String(settings.mask.blur)]);
   const lines = [settings.prompt];
   if (settings.negative !== '') lines.push(`Negative prompt: ${settings.negative}`);
   lines.push(fields.map(([key, value]) => `${key}: ${value}`).join(', '));

@@ -29,6 +29,7 @@ describe('each tool’s dialect lands in the same fields', () => {
       created: null,
       parentPath: null,
       initImage: null,
+      maskImage: null,
     });
   });
 

@@ -24,6 +24,7 @@ export interface Recipe {
   created: number | null;
   parentPath: string | null;
   initImage: string | null;
+  maskImage: string | null;
 }
 
 export type RecipeFields = Partial<Omit<Recipe, 'source' | 'metadata'>>;
@@ -52,6 +53,7 @@ export function recipe(source: GallerySource, fields: RecipeFields): Recipe {
     created: fields.created ?? null,
     parentPath: fields.parentPath ?? null,
     initImage: fields.initImage ?? null,
+    maskImage: fields.maskImage ?? null,
   };
   const known = [r.seed, r.steps, r.guidance, r.scheduler, r.modelName ?? r.modelHash];
   r.metadata = known.every((v) => v !== null) ? 'complete' : 'partial';

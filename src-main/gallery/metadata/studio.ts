@@ -31,6 +31,7 @@ const galleryInfoSchema = z.object({
   timings: z.record(z.string(), z.number()).nullable().default(null),
   parent: z.string().nullable().default(null),
   initImage: z.string().nullable().default(null),
+  mask: z.string().nullable().default(null),
   concepts: z.array(conceptSchema).default([]),
 });
 
@@ -41,6 +42,8 @@ export interface GalleryInfo {
   /** Media paths (not ids: a rebuilt index numbers rows anew). */
   parent: string | null;
   initImage: string | null;
+  /** Inpainting: the mask's media path. */
+  mask?: string | null;
   concepts: GalleryConcept[];
 }
 
@@ -75,6 +78,7 @@ export function parseStudio(chunks: Record<string, string>): Recipe | null {
     created: Number.isFinite(created) ? created : null,
     parentPath: g?.parent ?? null,
     initImage: g?.initImage ?? null,
+    maskImage: g?.mask ?? null,
   });
 }
 
