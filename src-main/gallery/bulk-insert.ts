@@ -10,7 +10,7 @@ export const rebuildIndexFrom = 5_000;
 
 /** Inserts every row or none; returns their ids in order. */
 export function bulkInsert(db: StudioDb, store: Store, rows: readonly NewGeneration[]): number[] {
-  if (rows.length < rebuildIndexFrom) return db.transaction(() => rows.map((row) => store.insert(row)))();
+  if (rows.length < rebuildIndexFrom) return db.transaction(() => rows.map((row) => store.insert(row))).immediate();
   const trigger = db
     .prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'generations_fts_insert'")
     .pluck()
@@ -20,13 +20,15 @@ export function bulkInsert(db: StudioDb, store: Store, rows: readonly NewGenerat
   db.pragma('cache_size = -524288');
   try {
     // Schema changes are transactional in SQLite: if any row fails, the trigger comes back with the rollback.
-    return db.transaction(() => {
-      db.exec('DROP TRIGGER generations_fts_insert');
-      const ids = rows.map((row) => store.insert(row));
-      db.exec(trigger);
-      db.exec("INSERT INTO generations_fts(generations_fts) VALUES ('rebuild')");
-      return ids;
-    })();
+    return db
+      .transaction(() => {
+        db.exec('DROP TRIGGER generations_fts_insert');
+        const ids = rows.map((row) => store.insert(row));
+        db.exec(trigger);
+        db.exec("INSERT INTO generations_fts(generations_fts) VALUES ('rebuild')");
+        return ids;
+      })
+      .immediate();
   } finally {
     db.pragma(`cache_size = ${cacheSize}`);
   }

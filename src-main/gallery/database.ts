@@ -8,6 +8,9 @@ import { migrations, schemaVersion, type Migration } from './migrations';
 export type StudioDb = Database.Database;
 
 const busyTimeoutMs = 5000;
+// Write transactions in the gallery are IMMEDIATE (`db.transaction(fn).immediate()`): a deferred one that reads
+// before it writes cannot wait when another process commits in between (its snapshot is stale, and SQLite answers
+// SQLITE_BUSY_SNAPSHOT "database is locked" at once, busy timeout or not); an immediate one takes the lock first.
 
 export interface OpenOptions {
   /** Default: every migration (the current schema); tests pass fewer to build an older database. */

@@ -46,7 +46,7 @@ function importOne(ctx: GalleryContext, source: ImportSource, bytes: Uint8Array)
     // Described (decoded) first: a damaged or oversized file is refused before any of its bytes are written.
     const row = describeFile(ctx, target, bytes, { created, ownFile: false });
     writeFileAtomic(fileOf(ctx, target), bytes);
-    return ctx.db.transaction(() => ctx.store.insert(row))();
+    return ctx.db.transaction(() => ctx.store.insert(row)).immediate();
   } catch (error) {
     rmSync(fileOf(ctx, target), { force: true });
     rmSync(fileOf(ctx, thumbPathFor(target)), { force: true });

@@ -66,10 +66,12 @@ export async function reconcile(ctx: GalleryContext, options: ReconcileOptions =
     if (present && !thumbs.has(row.thumb)) thumbless.push(row.path);
   }
   const flag = ctx.db.prepare('UPDATE generations SET missing = ? WHERE id = ?');
-  ctx.db.transaction(() => {
-    for (const id of report.missing) flag.run(1, id);
-    for (const id of report.found) flag.run(0, id);
-  })();
+  ctx.db
+    .transaction(() => {
+      for (const id of report.missing) flag.run(1, id);
+      for (const id of report.found) flag.run(0, id);
+    })
+    .immediate();
   for (const media of thumbless) {
     try {
       rebuildThumbnail(ctx, media, await readFile(fileOf(ctx, media)));
@@ -88,7 +90,7 @@ export async function reconcile(ctx: GalleryContext, options: ReconcileOptions =
       const row = describeFile(ctx, media, bytes, { created: (await stat(file)).mtimeMs, ownFile: true });
       // Another process may have committed it meanwhile.
       if (ctx.store.rowByPath(media)) continue;
-      report.indexed.push(ctx.db.transaction(() => ctx.store.insert(row))());
+      report.indexed.push(ctx.db.transaction(() => ctx.store.insert(row)).immediate());
     } catch (error) {
       ctx.log(`gallery: cannot index ${media}: ${(error as Error).message}`);
       report.unreadable.push(media);

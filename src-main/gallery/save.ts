@@ -98,7 +98,7 @@ export function saveJob(ctx: GalleryContext, job: SaveJob): SavedImage[] {
         concepts,
       };
     });
-    const ids = ctx.db.transaction(() => rows.map((row) => ctx.store.insert(row)))();
+    const ids = ctx.db.transaction(() => rows.map((row) => ctx.store.insert(row))).immediate();
     return job.images.map((image, i) => ({
       id: ids[i],
       path: rows[i].path,

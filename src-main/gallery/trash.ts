@@ -21,12 +21,14 @@ export function restoreFromTrash(ctx: GalleryContext, ids: number[]): number[] {
 }
 
 function changed(ctx: GalleryContext, sql: string, params: unknown[]): number[] {
-  return ctx.db.transaction(() =>
-    ctx.db
-      .prepare<unknown[], { id: number }>(sql)
-      .all(...params)
-      .map((r) => r.id),
-  )();
+  return ctx.db
+    .transaction(() =>
+      ctx.db
+        .prepare<unknown[], { id: number }>(sql)
+        .all(...params)
+        .map((r) => r.id),
+    )
+    .immediate();
 }
 
 export function emptyTrash(ctx: GalleryContext): number[] {
@@ -40,9 +42,11 @@ export function emptyTrash(ctx: GalleryContext): number[] {
     rmSync(fileOf(ctx, row.thumb), { force: true });
   }
   const ids = rows.map((r) => r.id);
-  ctx.db.transaction(() => {
-    ctx.db.prepare('DELETE FROM generations WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(ids));
-  })();
+  ctx.db
+    .transaction(() => {
+      ctx.db.prepare('DELETE FROM generations WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(ids));
+    })
+    .immediate();
   // Init images and masks are shared by content (one folder for both): one goes when no record uses it any more.
   const inUse = ctx.db.prepare('SELECT 1 FROM generations WHERE init_image = @m OR mask_image = @m LIMIT 1');
   for (const media of new Set(rows.flatMap((r) => [r.init_image ?? [], r.mask_image ?? []].flat()))) {

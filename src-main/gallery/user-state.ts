@@ -58,6 +58,6 @@ export function updateUserState(ctx: GalleryContext, update: GalleryUpdate): num
         'DELETE FROM board_items WHERE board_id = ? AND generation_id IN (SELECT value FROM json_each(?))',
       ).run(board, json);
     }
-  })();
+  }).immediate();
   return ids;
 }

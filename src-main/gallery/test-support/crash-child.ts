@@ -24,13 +24,21 @@ db.transaction = ((fn: (...args: unknown[]) => unknown) => {
     }
     return result;
   });
-  return Object.assign((...args: unknown[]) => {
-    if (String(job) === pauseJob && pauseWhere === 'files') {
-      say('paused');
-      hang();
-    }
-    return inside(...args);
-  }, inside);
+  const pausing =
+    (run: (...args: unknown[]) => unknown) =>
+    (...args: unknown[]) => {
+      if (String(job) === pauseJob && pauseWhere === 'files') {
+        say('paused');
+        hang();
+      }
+      return run(...args);
+    };
+  // Every way of running the transaction (the gallery's writes run `.immediate`) stops at the same points.
+  return Object.assign(pausing(inside), {
+    deferred: pausing(inside.deferred),
+    immediate: pausing(inside.immediate),
+    exclusive: pausing(inside.exclusive),
+  });
 }) as typeof db.transaction;
 
 const gallery = createGallery({ db, dataDir });
