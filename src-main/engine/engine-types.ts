@@ -39,6 +39,13 @@ export interface GenerateParams {
   maskBlur?: number;
   /** Keep the decoded pixels outside the mask instead of pasting the init image's back. Default false. */
   keepDecoded?: boolean;
+  /**
+   * 'whole' (default) repaints at the image's own scale; 'masked' (A1111's "only masked") repaints the mask's
+   * padded bounding box at the generation size and pastes it back (inpaint-crop.ts).
+   */
+  inpaintArea?: InpaintArea;
+  /** 'masked' only: pixels of context around the mask's bounding box. Default 32. */
+  inpaintPadding?: number;
   /** Textual-inversion embeddings usable in the prompts by their trigger words. */
   concepts?: ConceptVectors[];
 }
@@ -72,10 +79,15 @@ export interface ResolvedSettings {
   model: { name: string; hash: string };
 }
 
+export type InpaintArea = 'whole' | 'masked';
+
 export interface InpaintSettings {
   hash: string;
   blur: number;
   keepDecoded: boolean;
+  /** Present for 'masked' only, so that whole-image recipes stay as they were. */
+  inpaintArea?: 'masked';
+  inpaintPadding?: number;
 }
 
 export interface PreviewImage {

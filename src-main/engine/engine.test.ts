@@ -47,6 +47,12 @@ describe('parameters are checked at the boundary, naming the field', () => {
     [{ initImage: image64, mask: mask64, maskBlur: -1 }, 'maskBlur'],
     [{ initImage: image64, mask: mask64, maskBlur: 65 }, 'maskBlur'],
     [{ initImage: image64, maskBlur: 4 }, 'maskBlur'],
+    [{ initImage: image64, inpaintArea: 'masked' as const }, 'inpaintArea'],
+    [{ initImage: image64, inpaintPadding: 8 }, 'inpaintPadding'],
+    [{ initImage: image64, mask: mask64, inpaintArea: 'only' as never }, 'inpaintArea'],
+    [{ initImage: image64, mask: mask64, inpaintArea: 'masked' as const, inpaintPadding: -1 }, 'inpaintPadding'],
+    [{ initImage: image64, mask: mask64, inpaintArea: 'masked' as const, inpaintPadding: 257 }, 'inpaintPadding'],
+    [{ initImage: image64, mask: mask64, inpaintArea: 'masked' as const, inpaintPadding: 1.5 }, 'inpaintPadding'],
   ])('%o → %s', async (change, field) => {
     const error = await engine.generate(withEncoder, { ...base, ...change }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidParamsError);

@@ -120,6 +120,8 @@ function inpaintSettings(params: GenerateParams, width: number, height: number):
   if (!mask) {
     if (params.maskBlur !== undefined) throw new InvalidParamsError('maskBlur', 'needs a mask');
     if (params.keepDecoded !== undefined) throw new InvalidParamsError('keepDecoded', 'needs a mask');
+    if (params.inpaintArea !== undefined) throw new InvalidParamsError('inpaintArea', 'needs a mask');
+    if (params.inpaintPadding !== undefined) throw new InvalidParamsError('inpaintPadding', 'needs a mask');
     return undefined;
   }
   if (!params.initImage) throw new InvalidParamsError('mask', 'needs an init image to repaint');
@@ -141,5 +143,12 @@ function inpaintSettings(params: GenerateParams, width: number, height: number):
     );
   }
   const hash = createHash('sha256').update(maskGrey(mask)).digest('hex');
-  return { hash, blur, keepDecoded: params.keepDecoded ?? false };
+  const settings: InpaintSettings = { hash, blur, keepDecoded: params.keepDecoded ?? false };
+  const area = params.inpaintArea ?? 'whole';
+  if (area !== 'whole' && area !== 'masked') {
+    throw new InvalidParamsError('inpaintArea', `must be 'whole' or 'masked', got ${String(area)}`);
+  }
+  const { min, max } = limits.inpaintPadding;
+  const padding = integerIn('inpaintPadding', params.inpaintPadding ?? generationDefaults.inpaintPadding, min, max);
+  return area === 'masked' ? { ...settings, inpaintArea: area, inpaintPadding: padding } : settings;
 }

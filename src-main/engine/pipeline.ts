@@ -1,6 +1,7 @@
 // Stable Diffusion sampling (Rombach et al. 2022) in diffusers' order of operations:
 // 1 encode text → 2 timesteps → 3 initial latents → 4 sample → 5 decode. Inpainting (masked-latents.ts) hooks into
-// 3 (the mask), 4 (the kept region after each step) and 5 (paste back).
+// 3 (the mask), 4 (the kept region after each step) and 5 (paste back); "only masked" (inpaint-crop.ts) runs all of it
+// on the mask's surroundings scaled to the generation size.
 import type { TextEncoder } from './adapters/text-encoder';
 import type { UNet } from './adapters/unet';
 import type { VaeDecoder } from './adapters/vae-decoder';
@@ -10,6 +11,7 @@ import { GenerationAbortedError, ModelFolderError } from './engine-errors';
 import type { GeneratedImage, GenerateOptions, InitImage, PreviewImage, ResolvedSettings } from './engine-types';
 import { tensorToRgb } from './image-tensor';
 import { imageLatents, noiseLatents } from './initial-latents';
+import { cropAndResize, cropRegion, pasteCrop, type CropRegion } from './inpaint-crop';
 import {
   blurredMask,
   keepUnmasked,
@@ -21,6 +23,7 @@ import {
 } from './masked-latents';
 import type { ModelDescription } from './model-folder';
 import { latentPreview } from './preview';
+import { toBytes } from './resample';
 import { chunkPrompt, emptyChunk, encodeChunks } from './prompt/encode-prompt';
 import { alphasCumprodFor, createScheduler, type Scheduler } from './schedulers';
 import { createStepPreviewer, type PreviewResources, type StepState } from './step-preview';
@@ -63,7 +66,8 @@ export async function runPipeline(
   const { context, warnings } = await encodePrompts(model, settings); // 1
   const textEncodeMs = clock.lap();
   const { scheduler, timesteps } = timestepsFor(model.description, settings); // 2
-  const { latents: start, inpaint } = await prepareLatents(model, settings, initImage, mask, {
+  const area = inpaintArea(settings, initImage, mask);
+  const { latents: start, inpaint } = await prepareLatents(model, settings, area?.image ?? initImage, area?.pixels, {
     generator,
     scheduler,
     timesteps,
@@ -91,8 +95,13 @@ export async function runPipeline(
   const denoiseMs = clock.lap();
   stopIfCancelled(timesteps.length);
   const decoded = await decode(model, settings, latents); // 5
-  const images =
-    inpaint && initImage && !settings.mask?.keepDecoded
+  const crop = area?.crop;
+  const images = crop
+    ? decoded.map((image) => ({
+        ...image,
+        rgb: pasteCrop(crop.full, image, crop.region, crop.pixels, settings.mask?.keepDecoded ?? false),
+      }))
+    : inpaint && initImage && !settings.mask?.keepDecoded
       ? decoded.map((image) => ({ ...image, rgb: pasteBack(initImage, image.rgb, inpaint.pixels) }))
       : decoded;
   return { images, warnings, timings: { textEncodeMs, imageEncodeMs, denoiseMs, decodeMs: clock.lap() } };
@@ -149,6 +158,25 @@ function timestepsFor(description: ModelDescription, { scheduler: id, steps, str
 }
 
 /**
+ * The image and blurred mask (m ∈ [0, 1] per pixel) that steps 3–5 work on: the job's own, or for "only masked"
+ * their crop around the mask scaled to the generation size, with what pasting it back needs.
+ */
+function inpaintArea(settings: ResolvedSettings, initImage: InitImage | undefined, mask: MaskImage | undefined) {
+  if (!initImage || !mask || !settings.mask) return undefined;
+  const size = { width: initImage.width, height: initImage.height };
+  const fullPixels = blurredMask(maskGrey(mask), size.width, size.height, settings.mask.blur);
+  const region: CropRegion | null =
+    settings.mask.inpaintArea === 'masked'
+      ? cropRegion(fullPixels, size, settings.mask.inpaintPadding ?? 0, settings)
+      : null;
+  if (!region) return { pixels: fullPixels };
+  const { width, height } = settings;
+  const image = { width, height, data: toBytes(cropAndResize(initImage.data, size, region, width, height)) };
+  const pixels = cropAndResize(fullPixels, size, region, width, height);
+  return { image, pixels, crop: { region, full: initImage, pixels: fullPixels } };
+}
+
+/**
  * 3. Initial latents: scaled noise (txt2img), or the encoded image noised to the first timestep (img2img); with a
  * mask, also its blurred pixel weights and the latent-sized keep/repaint mask.
  */
@@ -156,7 +184,7 @@ async function prepareLatents(
   model: PipelineModel,
   settings: ResolvedSettings,
   initImage: InitImage | undefined,
-  mask: MaskImage | undefined,
+  pixels: Float32Array | undefined,
   { generator, scheduler, timesteps }: { generator: TorchGenerator; scheduler: Scheduler; timesteps: number[] },
 ): Promise<{ latents: Float32Array; inpaint?: { latents: LatentInpaint; pixels: Float32Array } }> {
   if (!initImage) {
@@ -172,9 +200,8 @@ async function prepareLatents(
     batch: settings.batch,
     scalingFactor: model.description.vaeScalingFactor,
   });
-  if (!mask || !settings.mask) return { latents };
+  if (!pixels) return { latents };
   const { width, height } = settings;
-  const pixels = blurredMask(maskGrey(mask), width, height, settings.mask.blur);
   const latentKeep = latentMask(pixels, width, height, model.description.vaeScaleFactor);
   return { latents, inpaint: { latents: { initLatents, noise, mask: latentKeep }, pixels } };
 }

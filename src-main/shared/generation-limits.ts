@@ -13,6 +13,8 @@ export const generationLimits = {
   strength: { above: 0, max: 1 },
   /** Inpainting's mask blur: the Gaussian's σ in pixels (A1111's "mask blur"). */
   maskBlur: { min: 0, max: 64 },
+  /** "Only masked" inpainting: pixels of context around the mask's bounding box (A1111's "masked area padding"). */
+  inpaintPadding: { min: 0, max: 256 },
   /** torch seeds with the low 32 bits, but the studio keeps (and reproduces) every seed up to 2⁶⁴ − 1. */
   seed: { min: 0n, max: 2n ** 64n - 1n },
   /**

@@ -102,7 +102,13 @@ export function schedulerEntry(id: SchedulerIdValue): SchedulerEntry {
 }
 
 /** Steps and guidance when a request names neither (cli.md). */
-export const generationDefaults = { steps: 20, guidance: 7.5, strength: 0.75, maskBlur: 4 } as const;
+export const generationDefaults = {
+  steps: 20,
+  guidance: 7.5,
+  strength: 0.75,
+  maskBlur: 4,
+  inpaintPadding: 32,
+} as const;
 
 export function schedulerDefaults(id: SchedulerIdValue): { steps: number; guidance: number } {
   const own = schedulerEntry(id).defaults;
