@@ -156,12 +156,50 @@ describe('studio generate', () => {
     expect(JSON.parse(again.out[0])).toMatchObject({ identical: true, max_diff: 0 });
   });
 
+  it('inpaints only the masked area with --inpaint-area masked, records it, and reproduces it', async () => {
+    const init = path.join(dir, 'masked-init.png');
+    writeFileSync(init, encode({ width: 64, height: 64, data: new Uint8Array(64 * 64 * 3).fill(90), channels: 3 }));
+    const mask = path.join(dir, 'corner.png');
+    const grey = new Uint8Array(64 * 64);
+    for (let y = 4; y < 12; y++) grey.fill(255, y * 64 + 4, y * 64 + 12);
+    writeFileSync(mask, encode({ width: 64, height: 64, data: grey, channels: 1 }));
+    const job = ['--seed', '4', '--init-image', init, '--mask', mask, '--inpaint-area', 'masked'];
+    const out = path.join(dir, 'only-masked.png');
+    const r = await run([...base, ...job, '--inpaint-padding', '6', '--json', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out[0])).toMatchObject({ settings: { mask: { inpaintArea: 'masked', inpaintPadding: 6 } } });
+    expect(readPngMetadata(readFileSync(out)).parameters).toMatch(
+      /Mask blur: 4, Inpaint area: Only masked, Masked area padding: 6$/,
+    );
+    // Blurred (reach 12) the square's box is [0, 24)², padded [0, 30)²: nothing beyond it changes.
+    const image = decodePngRgb(readFileSync(out));
+    let outside = 0;
+    for (let y = 0; y < 64; y++)
+      for (let x = 0; x < 64; x++) {
+        const o = (y * 64 + x) * 3;
+        if ((x >= 30 || y >= 30) && [0, 1, 2].some((c) => image.rgb[o + c] !== 90)) outside++;
+      }
+    expect(outside).toBe(0);
+
+    const saved = await run([...base, ...job, '--save', '--json']);
+    expect(saved.code).toBe(0);
+    const { id } = JSON.parse(saved.out[0]) as { id: number };
+    const again = await run(['gallery', 'reproduce', String(id), '--model', model, '--json', '--data', data]);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.out[0])).toMatchObject({ identical: true, max_diff: 0 });
+  });
+
   it.each([
     [['--mask', 'm.png'], /^studio generate: option --mask needs --init-image$/],
     [['--mask-blur', '2'], /^studio generate: option --mask-blur needs --mask$/],
     [['--keep-decoded'], /^studio generate: option --keep-decoded needs --mask$/],
     [['--init-image', 'i.png', '--mask', 'm.png', '--mask-blur', '65'], /option --mask-blur must be/],
     [['--init-image', 'i.png', '--mask', 'm.png', '--mask-blur', 'x'], /option --mask-blur/],
+    [['--inpaint-area', 'masked'], /^studio generate: option --inpaint-area needs --mask$/],
+    [['--inpaint-padding', '8'], /^studio generate: option --inpaint-padding needs --mask$/],
+    [['--init-image', 'i.png', '--mask', 'm.png', '--inpaint-area', 'crop'], /option --inpaint-area must be/],
+    [['--init-image', 'i.png', '--mask', 'm.png', '--inpaint-padding', '257'], /option --inpaint-padding must be/],
+    [['--init-image', 'i.png', '--mask', 'm.png', '--inpaint-padding', '-1'], /option --inpaint-padding/],
   ])('exits 2 for the inpainting options %j', async (extra, message) => {
     const r = await run([...base, '--out', path.join(dir, 'x.png'), ...extra]);
     expect(r.code).toBe(2);

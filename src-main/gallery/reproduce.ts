@@ -130,14 +130,18 @@ function imageOf(ctx: GalleryContext, row: GenerationRow, media: string, what: s
 }
 
 /** How an inpainting job applied its mask, from the image's own recipe (the row keeps only the mask's file). */
-function maskOf(bytes: Uint8Array): { maskBlur?: number; keepDecoded?: boolean } {
+function maskOf(
+  bytes: Uint8Array,
+): Pick<ReusableSettings, 'maskBlur' | 'keepDecoded' | 'inpaintArea' | 'inpaintPadding'> {
   try {
     const { mask } = JSON.parse(textChunksOf(bytes)['studio'] ?? '{}') as {
-      mask?: { blur?: unknown; keepDecoded?: unknown };
+      mask?: { blur?: unknown; keepDecoded?: unknown; inpaintArea?: unknown; inpaintPadding?: unknown };
     };
     return {
       ...(typeof mask?.blur === 'number' ? { maskBlur: mask.blur } : {}),
       ...(typeof mask?.keepDecoded === 'boolean' ? { keepDecoded: mask.keepDecoded } : {}),
+      ...(mask?.inpaintArea === 'masked' ? { inpaintArea: 'masked' as const } : {}),
+      ...(typeof mask?.inpaintPadding === 'number' ? { inpaintPadding: mask.inpaintPadding } : {}),
     };
   } catch {
     return {};

@@ -146,6 +146,8 @@ export function createGenerationService(deps: {
         mask: request.mask ? decodeInitImage(request.mask.pngBase64, 'mask') : undefined,
         maskBlur: request.maskBlur,
         keepDecoded: request.keepDecoded,
+        inpaintArea: request.inpaintArea,
+        inpaintPadding: request.inpaintPadding,
         concepts: deps.concepts?.(),
       };
       // Only the concepts the prompts call go to the engine: an enabled concept made for another model must not

@@ -248,6 +248,8 @@ export interface ReusableSettings {
   mask?: { pngBase64: string };
   maskBlur?: number;
   keepDecoded?: boolean;
+  inpaintArea?: 'whole' | 'masked';
+  inpaintPadding?: number;
 }
 
 /** What a PNG's metadata says, read without importing it (PNG info). */

@@ -17,7 +17,7 @@ export const seedSchema = z
   .transform((value) => BigInt(value))
   .refine((value) => value <= limits.seed.max, { message: 'must be at most 2^64 - 1' });
 
-const { side, steps, guidance, batch, strength, promptLength, maskBlur } = limits;
+const { side, steps, guidance, batch, strength, promptLength, maskBlur, inpaintPadding } = limits;
 
 /** A width or height. */
 export const dimensionSchema = z
@@ -80,6 +80,15 @@ export const generateRequestSchema = z
       .optional(),
     /** Inpainting: keep the decoded pixels outside the mask instead of pasting the init image's back. */
     keepDecoded: z.boolean().optional(),
+    /** Inpainting: repaint at the image's scale ('whole', default) or the mask's surroundings at full size ('masked'). */
+    inpaintArea: z.enum(['whole', 'masked']).optional(),
+    /** 'masked': pixels of context around the mask's bounding box (A1111's "masked area padding"); default 32. */
+    inpaintPadding: z
+      .number()
+      .int('must be a whole number')
+      .min(inpaintPadding.min, `must be between ${inpaintPadding.min} and ${inpaintPadding.max}`)
+      .max(inpaintPadding.max, `must be between ${inpaintPadding.min} and ${inpaintPadding.max}`)
+      .optional(),
     /** Attach a preview image to every n-th step event (0: never). */
     previewEvery: z.number().int().min(0).max(steps.max).default(0),
     /** The gallery id of the image this job starts from (a sketch over it, a variation): its lineage parent. */
@@ -110,7 +119,7 @@ export interface JobSettings {
   batch: number;
   strength: number | null;
   /** Inpainting only: the mask's SHA-256 (of its grey levels) and how it was applied. */
-  mask?: { hash: string; blur: number; keepDecoded: boolean };
+  mask?: { hash: string; blur: number; keepDecoded: boolean; inpaintArea?: 'masked'; inpaintPadding?: number };
   model: { name: string; hash: string };
 }
 

@@ -42,6 +42,8 @@ export const generateSpec = {
     mask: { type: 'string' },
     'mask-blur': { type: 'string' },
     'keep-decoded': { type: 'boolean' },
+    'inpaint-area': { type: 'string' },
+    'inpaint-padding': { type: 'string' },
     concept: { type: 'string', multiple: true },
     provider: { type: 'string' },
     out: { type: 'string' },
@@ -78,6 +80,14 @@ export const generateSpec = {
     ],
     ['--keep-decoded', "inpaint: keep the decoded pixels outside the mask instead of the init image's"],
     [
+      '--inpaint-area AREA',
+      "inpaint: whole (default) or masked, which repaints the mask's surroundings at the full size and pastes them back",
+    ],
+    [
+      '--inpaint-padding N',
+      `inpaint masked: pixels of context around the mask, ${limits.inpaintPadding.min} … ${limits.inpaintPadding.max} (default ${generationDefaults.inpaintPadding})`,
+    ],
+    [
       '--concept FILE',
       'a textual-inversion embedding (.safetensors, .pt, .bin); its trigger word works in the prompts',
     ],
@@ -100,12 +110,16 @@ export async function runGenerate(argv: string[], io: CliIo): Promise<number> {
   if (v.provider !== undefined && !providerPreferences.includes(v.provider as ProviderPreference)) {
     throw new UsageError(`option --provider must be one of ${providerPreferences.join(', ')}, got '${v.provider}'`);
   }
+  const inpaintArea = v['inpaint-area'];
+  if (inpaintArea !== undefined && inpaintArea !== 'whole' && inpaintArea !== 'masked') {
+    throw new UsageError(`option --inpaint-area must be whole or masked, got '${inpaintArea}'`);
+  }
   const strength = floatOption('strength', v.strength, limits.strength.above, limits.strength.max, true);
   if (strength !== undefined && v['init-image'] === undefined) {
     throw new UsageError('option --strength needs --init-image');
   }
   if (v.mask !== undefined && v['init-image'] === undefined) throw new UsageError('option --mask needs --init-image');
-  for (const option of ['mask-blur', 'keep-decoded'] as const) {
+  for (const option of ['mask-blur', 'keep-decoded', 'inpaint-area', 'inpaint-padding'] as const) {
     if (v[option] !== undefined && v.mask === undefined) throw new UsageError(`option --${option} needs --mask`);
   }
   // The contract's schema has the last word, so that the CLI accepts exactly what HTTP and IPC accept; the checks
@@ -123,6 +137,13 @@ export async function runGenerate(argv: string[], io: CliIo): Promise<number> {
     strength,
     maskBlur: intOption('mask-blur', v['mask-blur'], limits.maskBlur.min, limits.maskBlur.max),
     keepDecoded: v['keep-decoded'],
+    inpaintArea,
+    inpaintPadding: intOption(
+      'inpaint-padding',
+      v['inpaint-padding'],
+      limits.inpaintPadding.min,
+      limits.inpaintPadding.max,
+    ),
   });
   const seed = request.seed ?? randomSeed();
 
@@ -152,6 +173,8 @@ export async function runGenerate(argv: string[], io: CliIo): Promise<number> {
     mask,
     maskBlur: request.maskBlur,
     keepDecoded: request.keepDecoded,
+    inpaintArea: request.inpaintArea,
+    inpaintPadding: request.inpaintPadding,
     concepts: readConceptArgs(v.concept),
   };
   if (v.seed === undefined) io.error(`seed: ${seed}`);

@@ -48,6 +48,9 @@ export function a1111Parameters(settings: ResolvedSettings, index = 0): string {
   if (settings.batch > 1) fields.push(['Batch size', String(settings.batch)], ['Batch pos', String(index)]);
   if (settings.strength !== null) fields.push(['Denoising strength', pyFloat(settings.strength)]);
   if (settings.mask) fields.push(['Mask blur', String(settings.mask.blur)]);
+  if (settings.mask?.inpaintArea === 'masked') {
+    fields.push(['Inpaint area', 'Only masked'], ['Masked area padding', String(settings.mask.inpaintPadding)]);
+  }
   const lines = [settings.prompt];
   if (settings.negative !== '') lines.push(`Negative prompt: ${settings.negative}`);
   lines.push(fields.map(([key, value]) => `${key}: ${value}`).join(', '));
