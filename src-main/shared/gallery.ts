@@ -253,22 +253,23 @@ export interface ReusableSettings {
 }
 
 /** What a PNG's metadata says, read without importing it (PNG info). */
-export interface PngInfo {
-  source: GallerySource;
-  metadata: 'complete' | 'partial' | 'none';
-  prompt: string;
-  negative: string;
-  seed: string | null;
-  steps: number | null;
-  guidance: number | null;
-  /** A studio scheduler id, or the other tool's sampler name when it has no counterpart. */
-  scheduler: string | null;
-  width: number;
-  height: number;
-  model: string | null;
-  modelHash: string | null;
-  strength: number | null;
-  concepts: GalleryConcept[];
+export interface PngInfo extends Pick<
+  GalleryRecord,
+  | 'source'
+  | 'metadata'
+  | 'prompt'
+  | 'negative'
+  | 'seed'
+  | 'steps'
+  | 'guidance'
+  | 'scheduler'
+  | 'width'
+  | 'height'
+  | 'model'
+  | 'modelHash'
+  | 'strength'
+  | 'concepts'
+> {
   /** The A1111 `parameters` text, when the file carries one. */
   parameters: string | null;
   /** The settings the studio can use, as a generate.submit input. */
