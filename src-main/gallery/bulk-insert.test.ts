@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { galleryQuerySchema } from '../shared/gallery';
 import { rebuildIndexFrom } from './bulk-insert';
 import type { NewGeneration } from './records';
+import { newRow } from './test-support/rows';
 import { tempGallery, type TempGallery } from './test-support/temp-gallery';
 
 let t: TempGallery;
@@ -10,33 +11,17 @@ beforeEach(() => {
 });
 afterEach(() => t.dispose());
 
-const row = (i: number, prompt = `a quiet lake number${i}`): NewGeneration => ({
-  created: Date.UTC(2025, 0, 1) + i * 1000,
-  source: 'studio',
-  metadata: 'complete',
-  path: `gallery/2025-01/bulk-${i}.png`,
-  thumb: `gallery/2025-01/bulk-${i}.thumb.png`,
-  fileHash: `f${i}`,
-  pixelHash: `p${i}`,
-  prompt,
-  negative: 'blurry',
-  seed: String(i),
-  batchIndex: 0,
-  batchSize: 1,
-  steps: 20,
-  guidance: 7.5,
-  scheduler: 'euler-a',
-  width: 64,
-  height: 64,
-  modelName: 'tiny',
-  modelHash: '0123456789',
-  strength: null,
-  initImage: null,
-  parentId: null,
-  provider: 'cpu',
-  timings: null,
-  concepts: i === 0 ? [{ trigger: 'cat-toy', hash: 'c0ffee' }] : [],
-});
+const row = (i: number, prompt = `a quiet lake number${i}`): NewGeneration =>
+  newRow({
+    created: Date.UTC(2025, 0, 1) + i * 1000,
+    // One path per i: a repeated row is a repeated path.
+    path: `gallery/2025-01/bulk-${i}.png`,
+    thumb: `gallery/2025-01/bulk-${i}.thumb.png`,
+    prompt,
+    negative: 'blurry',
+    seed: String(i),
+    concepts: i === 0 ? [{ trigger: 'cat-toy', hash: 'c0ffee' }] : [],
+  });
 const rows = (count: number) => Array.from({ length: count }, (_, i) => row(i));
 const search = (query: string) =>
   t.gallery.list(galleryQuerySchema.parse({ query, limit: 500 })).items.map((r) => r.prompt);
