@@ -87,21 +87,9 @@ describe('studio generate', () => {
     const grey = new Uint8Array(64 * 64);
     for (let y = 0; y < 64; y++) grey.fill(255, y * 64 + 32, y * 64 + 64);
     writeFileSync(mask, encode({ width: 64, height: 64, data: grey, channels: 1 }));
+    const job = [...base, '--seed', '9', '--init-image', init, '--mask', mask];
     const out = path.join(dir, 'inpainted.png');
-    const r = await run([
-      ...base,
-      '--seed',
-      '9',
-      '--init-image',
-      init,
-      '--mask',
-      mask,
-      '--mask-blur',
-      '2',
-      '--json',
-      '--out',
-      out,
-    ]);
+    const r = await run([...job, '--mask-blur', '2', '--json', '--out', out]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out[0])).toMatchObject({ settings: { mask: { blur: 2, keepDecoded: false } } });
     const image = decodePngRgb(readFileSync(out));
@@ -118,36 +106,12 @@ describe('studio generate', () => {
     expect(repainted).toBeGreaterThan(500);
     expect(readPngMetadata(readFileSync(out)).parameters).toMatch(/Denoising strength: 0.75, Mask blur: 2$/);
 
-    const decoded = await run([
-      ...base,
-      '--seed',
-      '9',
-      '--init-image',
-      init,
-      '--mask',
-      mask,
-      '--keep-decoded',
-      '--json',
-      '--out',
-      out,
-    ]);
+    const decoded = await run([...job, '--keep-decoded', '--json', '--out', out]);
     expect(decoded.code).toBe(0);
     expect(JSON.parse(decoded.out[0])).toMatchObject({ settings: { mask: { blur: 4, keepDecoded: true } } });
 
     // Saved in the gallery, the mask is kept beside the init image, and reproduce makes the same pixels.
-    const saved = await run([
-      ...base,
-      '--seed',
-      '9',
-      '--init-image',
-      init,
-      '--mask',
-      mask,
-      '--mask-blur',
-      '3',
-      '--save',
-      '--json',
-    ]);
+    const saved = await run([...job, '--mask-blur', '3', '--save', '--json']);
     expect(saved.code).toBe(0);
     const { id } = JSON.parse(saved.out[0]) as { id: number };
     const again = await run(['gallery', 'reproduce', String(id), '--model', model, '--json', '--data', data]);
