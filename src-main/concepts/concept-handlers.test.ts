@@ -1,51 +1,20 @@
 // The concept methods the UI uses, through dispatch on a real studio: import with a preview from the chosen model,
 // rename collisions, the trash with restore, and the concepts a finished job reports.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dispatch } from '../api/dispatch';
 import { appRoot } from '../app-paths';
 import type { ConceptInfo } from '../shared/concepts';
-import type { Events } from '../shared/contract';
 import type { ModelInfo } from '../shared/generation';
-import { createStudio } from '../studio';
+import { studioUnderTest } from '../test-support/studio-under-test';
 
 const models = path.join(appRoot(), 'models');
 const fixtures = path.join(import.meta.dirname, 'fixtures');
-const dataDir = mkdtempSync(path.join(tmpdir(), 'studio-concept-handlers-'));
-const studio = createStudio({
-  dataDir,
-  appVersion: '0.0.0',
-  bundledModelsDir: models,
-  engineMode: 'inline',
-  threads: 1,
-});
-afterAll(async () => {
-  await studio.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-async function call<R>(method: string, input: unknown): Promise<R> {
-  const outcome = await dispatch(studio.handlers, method, input);
-  if (!outcome.ok) throw Object.assign(new Error(outcome.error.message), { code: outcome.error.code });
-  return outcome.result as R;
-}
+const { studio, dataDir, call, close, ...jobs } = studioUnderTest('concept-handlers');
+afterAll(close);
 
 const base64Of = (file: string) => readFileSync(file).toString('base64');
-
-async function generate(prompt: string): Promise<Events['job.done']> {
-  let jobId = '';
-  const done = new Promise<Events['job.done']>((resolve, reject) => {
-    studio.events.subscribe((event, payload) => {
-      if ((payload as { jobId?: string }).jobId !== jobId) return;
-      if (event === 'job.done') resolve(payload as Events['job.done']);
-      if (event === 'job.failed') reject(new Error(JSON.stringify(payload)));
-    });
-  });
-  jobId = (await call<{ jobId: string }>('generate.submit', { prompt, seed: '7', steps: 3 })).jobId;
-  return done;
-}
+const generate = (prompt: string) => jobs.generate({ prompt, seed: '7', steps: 3 });
 
 describe('concept handlers', () => {
   let heart: ConceptInfo;
