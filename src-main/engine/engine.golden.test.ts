@@ -1,5 +1,6 @@
 // End to end against diffusers itself: every case in test-fixtures/references/index.json (made by
-// tools/reference/pipeline_references.py with diffusers 0.40.0 + torch), on every fixture model it holds for.
+// tools/reference/pipeline_references.py with diffusers 0.40.0 + torch: txt2img, img2img, and inpainting with the
+// 9-channel fixture UNet), on every fixture model it holds for.
 // Tolerance (engine-semantics.md): each 8-bit channel within 3 levels, ≥ 99 % within 1.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,6 +28,10 @@ interface ReferenceCase {
   width: number;
   height: number;
   initImage?: string;
+  /** Inpainting: the mask PNG and the engine settings that give diffusers' own output (no blur, no paste-back). */
+  mask?: string;
+  maskBlur?: number;
+  keepDecoded?: boolean;
   images: string[];
   unetTimesteps: number[];
   latents: { dims: number[]; first16: number[]; sum: number; absSum: number };
@@ -72,6 +77,12 @@ describe('images match diffusers', () => {
       const init = decodePngRgb(readFileSync(join(references, c.initImage)));
       params.initImage = { width: init.width, height: init.height, data: init.rgb };
       params.strength = c.strength ?? undefined;
+    }
+    if (c.mask) {
+      const mask = decodePngRgb(readFileSync(join(references, c.mask)));
+      params.mask = { width: mask.width, height: mask.height, data: mask.rgb };
+      params.maskBlur = c.maskBlur;
+      params.keepDecoded = c.keepDecoded;
     }
     let last: StepInfo | undefined;
     // previewEvery past the step count: only the final step carries the latents.

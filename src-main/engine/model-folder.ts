@@ -33,7 +33,11 @@ export interface ModelDescription {
   schedulerClass: string;
   defaultScheduler: SchedulerId;
   predictionType: PredictionType;
+  /** Channels of the VAE's latents (4 for SD): what the scheduler and the decoder work on. */
   latentChannels: number;
+  /** Channels the UNet's config says its `sample` takes: 4, or 9 for an inpainting UNet (latents ‖ mask ‖ masked-image
+   * latents). The graph's own declaration wins when it fixes the axis (pipeline.ts). */
+  unetInChannels: number;
   /** Pixels per latent cell: 2^(VAE blocks − 1). */
   vaeScaleFactor: number;
   /** Latents are divided by this before decoding (and multiplied after encoding). */
@@ -99,6 +103,11 @@ export async function readModelFolder(dirPath: string): Promise<ModelDescription
     textWidth === 1024 || (textWidth !== 768 && predictionType === 'v_prediction') ? 'sd2' : 'sd1';
   const unetBlocks = Array.isArray(unetConfig.block_out_channels) ? unetConfig.block_out_channels.length : 4;
   const sampleSize = numberOr(unetConfig.sample_size, 0);
+  // An inpainting UNet takes more channels than it predicts: its out_channels are the latents'.
+  const latentChannels = numberOr(
+    vaeConfig.latent_channels,
+    numberOr(unetConfig.out_channels, numberOr(unetConfig.in_channels, 4)),
+  );
   const nativeSize =
     sampleSize > 0 ? sampleSize * vaeScaleFactor : kind === 'sd2' && predictionType === 'v_prediction' ? 768 : 512;
 
@@ -112,7 +121,8 @@ export async function readModelFolder(dirPath: string): Promise<ModelDescription
     // A class this engine lacks (LMS, Heun, …) gets PNDM, diffusers' own default for SD 1.x; the config still applies.
     defaultScheduler: schedulerIdFromClassName(schedulerClass, schedulerConfig) ?? 'pndm',
     predictionType,
-    latentChannels: numberOr(unetConfig.in_channels, numberOr(vaeConfig.latent_channels, 4)),
+    latentChannels,
+    unetInChannels: numberOr(unetConfig.in_channels, latentChannels),
     vaeScaleFactor,
     vaeScalingFactor: numberOr(vaeConfig.scaling_factor, 0.18215),
     nativeSize,
