@@ -132,6 +132,51 @@ describe('the fixture models as the engine sees them', () => {
     }
   });
 
+  test('an inpainting model: outside the blurred mask the init pixels come back, inside the UNet repaints', async () => {
+    const dir = join(fixtures, 'models', 'tiny-sd-inpaint');
+    expect(await engine.describeModel(dir)).toMatchObject({ latentChannels: 4, unetInChannels: 9 });
+    const init = decodePngRgb(readFileSync(join(references, 'init-64.png')));
+    const mask = decodePngRgb(readFileSync(join(references, 'mask-64.png')));
+    const params: GenerateParams = {
+      prompt: 'a red circle',
+      seed: 7n,
+      steps: 4,
+      scheduler: 'euler',
+      strength: 1,
+      initImage: { width: 64, height: 64, data: init.rgb },
+      mask: { width: 64, height: 64, data: mask.rgb },
+      maskBlur: 2,
+    };
+    const [pasted] = (await engine.generate(dir, params)).images;
+    const [decoded] = (await engine.generate(dir, { ...params, keepDecoded: true })).images;
+    // The blur (σ = 2) reaches ⌈3σ⌉ = 6 pixels: beyond that from every white pixel the init image is kept, and
+    // beyond that from every black one the repainted pixels are.
+    const grey = (u: number, v: number) => mask.rgb[(v * 64 + u) * 3];
+    const anyWithin6 = (x: number, y: number, test: (g: number) => boolean) => {
+      for (let v = Math.max(0, y - 6); v <= Math.min(63, y + 6); v++)
+        for (let u = Math.max(0, x - 6); u <= Math.min(63, x + 6); u++) if (test(grey(u, v))) return true;
+      return false;
+    };
+    let [far, farChanged, inside] = [0, 0, 0];
+    for (let y = 0; y < 64; y++)
+      for (let x = 0; x < 64; x++) {
+        const p = (y * 64 + x) * 3;
+        const pixel = (rgb: Uint8Array) => Array.from(rgb.subarray(p, p + 3));
+        if (!anyWithin6(x, y, (g) => g > 0)) {
+          far++;
+          expect(pixel(pasted.rgb)).toEqual(pixel(init.rgb));
+          if (pixel(decoded.rgb).some((value, c) => Math.abs(value - init.rgb[p + c]) > 3)) farChanged++;
+        } else if (!anyWithin6(x, y, (g) => g < 255)) {
+          inside++;
+          expect(pixel(pasted.rgb)).toEqual(pixel(decoded.rgb));
+        }
+      }
+    expect(far).toBeGreaterThan(1000);
+    expect(inside).toBeGreaterThan(20);
+    // The random fixture UNet keeps nothing by itself: the kept pixels are the paste-back's doing.
+    expect(farChanged / far).toBeGreaterThan(0.5);
+  });
+
   test('descriptions', async () => {
     const describe = (model: string) => engine.describeModel(join(fixtures, 'models', model));
     expect(await describe('tiny-sd')).toMatchObject({

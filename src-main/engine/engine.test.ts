@@ -78,6 +78,32 @@ describe('parameters are checked at the boundary, naming the field', () => {
     expect((await engine.generate(model, long)).warnings).toEqual([]);
   });
 
+  test('an inpainting UNet (9 channels, from the graph or else the config) needs a mask; other counts are refused', async () => {
+    const fixed = writeFakeModel(join(root, 'inpaint-graph'), { vaeEncoder: true, unetChannels: 9 });
+    const configured = writeFakeModel(join(root, 'inpaint-config'), {
+      vaeEncoder: true,
+      unetChannels: 'dynamic',
+      configs: { unet: { in_channels: 9, out_channels: 4 }, vae_decoder: { latent_channels: 4 } },
+    });
+    for (const dir of [fixed, configured]) {
+      for (const params of [base, { ...base, initImage: image64 }]) {
+        const error = await engine.generate(dir, params).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(InvalidParamsError);
+        expect((error as InvalidParamsError).message).toMatch(
+          /^mask: model inpaint-(graph|config) is an inpainting model \(its UNet takes 9 channels\): give it an init image and a mask/,
+        );
+      }
+    }
+    expect(await engine.describeModel(configured)).toMatchObject({ unetInChannels: 9, latentChannels: 4 });
+    const odd = writeFakeModel(join(root, 'five-channels'), { unetChannels: 5 });
+    const error = await engine.generate(odd, base).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelFolderError);
+    expect((error as ModelFolderError).message).toMatch(/the UNet takes 5 input channels; only 4 \(plain\) and 9/);
+    // A dynamic axis without a config is a plain UNet.
+    const plain = writeFakeModel(join(root, 'dynamic-plain'), { unetChannels: 'dynamic' });
+    expect((await engine.generate(plain, base)).images).toHaveLength(1);
+  });
+
   test('img2img: strength range, and a model without a VAE encoder', async () => {
     const initImage = { width: 64, height: 64, data: new Uint8Array(64 * 64 * 4) };
     for (const strength of [0, 1.5, 0.1]) {
