@@ -153,6 +153,47 @@ describe('studio generate', () => {
     expect(JSON.parse(again.out[0])).toMatchObject({ identical: true, max_diff: 0 });
   });
 
+  it('inpaints with an inpainting model (9-channel UNet): same options, its own pipeline, and reproduce', async () => {
+    const inpaintModel = path.join(path.dirname(model), 'tiny-sd-inpaint');
+    const inpaintBase = ['generate', '--model', inpaintModel, '--prompt', 'a red circle', '--steps', '4'];
+    const init = path.join(dir, 'unet9-init.png');
+    writeFileSync(init, encode({ width: 64, height: 64, data: new Uint8Array(64 * 64 * 3).fill(70), channels: 3 }));
+    const mask = path.join(dir, 'unet9-mask.png');
+    const grey = new Uint8Array(64 * 64);
+    for (let y = 0; y < 64; y++) grey.fill(255, y * 64, y * 64 + 24);
+    writeFileSync(mask, encode({ width: 64, height: 64, data: grey, channels: 1 }));
+    const job = [...inpaintBase, '--data', data, '--seed', '11', '--init-image', init, '--mask', mask];
+    const out = path.join(dir, 'unet9.png');
+    const r = await run([...job, '--strength', '1', '--mask-blur', '1', '--json', '--out', out]);
+    expect(r.error.filter((l) => !l.includes('step'))).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out[0])).toMatchObject({ settings: { strength: 1, mask: { blur: 1, keepDecoded: false } } });
+    // σ = 1 reaches 3 px: columns 27 … 63 keep the init image; the left columns are repainted.
+    const image = decodePngRgb(readFileSync(out));
+    let keptDiffer = 0;
+    let repainted = 0;
+    for (let y = 0; y < 64; y++)
+      for (let x = 0; x < 64; x++) {
+        const same = [0, 1, 2].every((c) => image.rgb[(y * 64 + x) * 3 + c] === 70);
+        if (x >= 27 && !same) keptDiffer++;
+        if (x < 24 && !same) repainted++;
+      }
+    expect(keptDiffer).toBe(0);
+    expect(repainted).toBeGreaterThan(500);
+
+    const saved = await run([...job, '--save', '--json']);
+    expect(saved.code).toBe(0);
+    const { id } = JSON.parse(saved.out[0]) as { id: number };
+    const again = await run(['gallery', 'reproduce', String(id), '--model', inpaintModel, '--json', '--data', data]);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.out[0])).toMatchObject({ identical: true, max_diff: 0 });
+
+    // Without a mask the model has nothing to inpaint: refused, naming what it needs.
+    const plain = await run([...inpaintBase, '--data', data, '--out', path.join(dir, 'unet9-txt2img.png')]);
+    expect(plain.code).toBe(1);
+    expect(plain.error.at(-1)).toMatch(/is an inpainting model \(its UNet takes 9 channels\): give it an init image/);
+  });
+
   it.each([
     [['--mask', 'm.png'], /^studio generate: option --mask needs --init-image$/],
     [['--mask-blur', '2'], /^studio generate: option --mask-blur needs --mask$/],
