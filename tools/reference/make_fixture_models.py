@@ -11,7 +11,7 @@ The UNet and VAE are diffusers' own UNet2DConditionModel and AutoencoderKL with 
 2-layer CLIP-style causal transformer written here (transformers is not installed), over a byte-level CLIP
 tokenizer also written here. Weights come from torch's default initialisation under fixed seeds, then a few UNet
 weights are rescaled (see `calibrate`) so that the images depend clearly on the prompt and the timestep.
-Every variant folder holds the same weights:
+Every variant folder holds the same weights (the inpainting ones a UNet of their own):
   tiny-sd           fp32; timestep int64 of shape [1]; vae_encoder → latent_sample (the posterior mean, so the
                     graph is deterministic)
   tiny-sd-fp16      float16 inputs, outputs and weights; what torch computes in float32 whatever the model's dtype
