@@ -21,6 +21,8 @@ afterAll(async () => {
 
 const image64 = { width: 64, height: 64, data: new Uint8Array(64 * 64 * 3) };
 const mask64 = { width: 64, height: 64, data: new Uint8Array(64 * 64).fill(255) };
+const image96x64 = { width: 96, height: 64, data: new Uint8Array(96 * 64 * 3) };
+const mask96x64 = { width: 96, height: 64, data: new Uint8Array(96 * 64).fill(255) };
 const base: GenerateParams = { prompt: 'a b', seed: 1n, steps: 4, width: 64, height: 64, scheduler: 'ddim' };
 
 describe('parameters are checked at the boundary, naming the field', () => {
@@ -53,6 +55,21 @@ describe('parameters are checked at the boundary, naming the field', () => {
     [{ initImage: image64, mask: mask64, inpaintArea: 'masked' as const, inpaintPadding: -1 }, 'inpaintPadding'],
     [{ initImage: image64, mask: mask64, inpaintArea: 'masked' as const, inpaintPadding: 257 }, 'inpaintPadding'],
     [{ initImage: image64, mask: mask64, inpaintArea: 'masked' as const, inpaintPadding: 1.5 }, 'inpaintPadding'],
+    // "Only masked" takes an init image of any size, with a mask of that size that repaints something.
+    [{ initImage: image96x64, mask: mask64, inpaintArea: 'masked' as const }, 'mask'],
+    [{ initImage: image96x64, mask: { ...mask96x64, data: new Uint8Array(96 * 64) } }, 'initImage'],
+    [
+      { initImage: image96x64, mask: { ...mask96x64, data: new Uint8Array(96 * 64) }, inpaintArea: 'masked' as const },
+      'mask',
+    ],
+    [
+      { initImage: { ...image96x64, width: 0, data: new Uint8Array(0) }, mask: mask64, inpaintArea: 'masked' as const },
+      'initImage.width',
+    ],
+    [
+      { initImage: { ...image96x64, data: new Uint8Array(5) }, mask: mask96x64, inpaintArea: 'masked' as const },
+      'initImage',
+    ],
   ])('%o → %s', async (change, field) => {
     const error = await engine.generate(withEncoder, { ...base, ...change }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidParamsError);

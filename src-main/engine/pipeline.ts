@@ -126,6 +126,9 @@ export async function runPipeline(
   const images = crop
     ? decoded.map((image) => ({
         ...image,
+        // The init image's size, whatever the generation size ("only masked" scales the crop back).
+        width: crop.full.width,
+        height: crop.full.height,
         rgb: pasteCrop(crop.full, image, crop.region, crop.pixels, settings.mask?.keepDecoded ?? false),
       }))
     : area && initImage && !settings.mask?.keepDecoded
