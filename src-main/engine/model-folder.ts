@@ -36,7 +36,8 @@ export interface ModelDescription {
   /** Channels of the VAE's latents (4 for SD): what the scheduler and the decoder work on. */
   latentChannels: number;
   /** Channels the UNet's config says its `sample` takes: 4, or 9 for an inpainting UNet (latents ‖ mask ‖ masked-image
-   * latents). The graph's own declaration wins when it fixes the axis (pipeline.ts). */
+   * latents); without a config, 9 when model_index.json names an inpainting pipeline (diffusers' ONNX exports write
+   * no unet/config.json). The graph's own declaration wins when it fixes the axis (pipeline.ts). */
   unetInChannels: number;
   /** Pixels per latent cell: 2^(VAE blocks − 1). */
   vaeScaleFactor: number;
@@ -80,7 +81,7 @@ export async function readModelFolder(dirPath: string): Promise<ModelDescription
   };
 
   // 2. Configs: the scheduler's is required; the per-component ones (optimum writes them) refine the defaults.
-  await readJsonObject(modelIndexPath);
+  const modelIndex = await readJsonObject(modelIndexPath);
   const schedulerConfig = await readJsonObject(files.schedulerConfig);
   const config = async (folder: string): Promise<Json> => {
     const path = await optionalFile(join(dir, folder, 'config.json'));
@@ -122,7 +123,7 @@ export async function readModelFolder(dirPath: string): Promise<ModelDescription
     defaultScheduler: schedulerIdFromClassName(schedulerClass, schedulerConfig) ?? 'pndm',
     predictionType,
     latentChannels,
-    unetInChannels: numberOr(unetConfig.in_channels, latentChannels),
+    unetInChannels: numberOr(unetConfig.in_channels, inpaintIndex(modelIndex) ? 9 : latentChannels),
     vaeScaleFactor,
     vaeScalingFactor: numberOr(vaeConfig.scaling_factor, 0.18215),
     nativeSize,
@@ -131,6 +132,11 @@ export async function readModelFolder(dirPath: string): Promise<ModelDescription
     padToken: await padToken(files),
     hash: await contentHash(dir, files),
   };
+}
+
+/** model_index.json of an inpainting checkpoint: (Onnx)StableDiffusionInpaintPipeline and the like. */
+function inpaintIndex(modelIndex: Json): boolean {
+  return typeof modelIndex._class_name === 'string' && /Inpaint/.test(modelIndex._class_name);
 }
 
 function numberOr(value: unknown, fallback: number): number {
