@@ -15,6 +15,10 @@
 // The generator's draws (diffusers' prepare_latents, then prepare_mask_latents): strength < 1 → the init image's
 // posterior, the noise, the masked image's posterior; strength 1 → the noise (× init_noise_sigma: pure noise, the
 // image is not encoded), the masked image's posterior. Posterior draws happen only for parameter-type encoders.
+// Around diffusers' pipeline the studio keeps its own conventions, shared with the 4-channel route: strength defaults
+// to 0.75 like any init-image job (diffusers' inpaint pipeline defaults to 1.0); the decoded image is pasted into
+// the init image through the blurred mask unless keepDecoded; "only masked" is A1111's crop (inpaint-crop.ts), not
+// diffusers' padding_mask_crop (whose LANCZOS resizes are not reproduced here).
 import type { InitImage } from './engine-types';
 import { imageToTensor } from './image-tensor';
 
