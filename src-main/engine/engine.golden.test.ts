@@ -95,9 +95,12 @@ describe('images match diffusers', () => {
     const latents = last!.latents!;
     expect(latents.dims).toEqual(c.latents.dims);
     const tol = latentTolerance(model);
-    c.latents.first16.forEach((ref, i) =>
-      expect(Math.abs(latents.data[i] - ref)).toBeLessThanOrEqual(tol.value * Math.max(1, Math.abs(ref))),
-    );
+    let worst = 0;
+    c.latents.first16.forEach((ref, i) => {
+      const relative = Math.abs(latents.data[i] - ref) / Math.max(1, Math.abs(ref));
+      worst = Math.max(worst, relative);
+      expect(relative).toBeLessThanOrEqual(tol.value);
+    });
     const sum = latents.data.reduce((a, b) => a + b, 0);
     expect(Math.abs(sum - c.latents.sum)).toBeLessThanOrEqual(tol.sum * c.latents.absSum);
 
@@ -118,6 +121,8 @@ describe('images match diffusers', () => {
       expect(over1 / ref.rgb.length).toBeLessThanOrEqual(0.01);
       notes.push(`max ${max}, ${((100 * over1) / ref.rgb.length).toFixed(2)} % > 1`);
     });
+    const sumError = Math.abs(sum - c.latents.sum) / c.latents.absSum;
+    notes.push(`latents first16 ${worst.toExponential(1)} relative, sum ${sumError.toExponential(1)} of absSum`);
     measured.push(`${c.id} on ${model}: ${notes.join('; ')}`);
   });
 });
