@@ -153,6 +153,89 @@ describe('studio generate', () => {
     expect(JSON.parse(again.out[0])).toMatchObject({ identical: true, max_diff: 0 });
   });
 
+  it.each(['tiny-sd', 'tiny-sd-inpaint'])(
+    'inpaints only the masked area of a 128×96 init image at 64×64 (%s): same-size result, reproducible',
+    async (name) => {
+      const modelDir = path.join(path.dirname(model), name);
+      const init = path.join(dir, `${name}-wide-init.png`);
+      writeFileSync(init, encode({ width: 128, height: 96, data: new Uint8Array(128 * 96 * 3).fill(90), channels: 3 }));
+      const mask = path.join(dir, `${name}-wide-mask.png`);
+      const grey = new Uint8Array(128 * 96);
+      for (let y = 40; y < 56; y++) grey.fill(255, y * 128 + 80, y * 128 + 96);
+      writeFileSync(mask, encode({ width: 128, height: 96, data: grey, channels: 1 }));
+      const job = ['generate', '--model', modelDir, '--prompt', 'a red circle', '--steps', '4', '--data', data];
+      job.push('--seed', '6', '--init-image', init, '--mask', mask, '--inpaint-area', 'masked');
+      job.push('--inpaint-padding', '8', '--mask-blur', '2', '--width', '64', '--height', '64');
+      const out = path.join(dir, `${name}-wide.png`);
+      const r = await run([...job, '--json', '--out', out]);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.out[0])).toMatchObject({
+        settings: { width: 64, height: 64, mask: { inpaintArea: 'masked' } },
+      });
+      const image = decodePngRgb(readFileSync(out));
+      expect([image.width, image.height]).toEqual([128, 96]);
+      // The square [80, 96) × [40, 56), blurred (reach 6) and padded by 8: [66, 110) × [26, 70), already square.
+      let outside = 0;
+      let repainted = 0;
+      for (let y = 0; y < 96; y++)
+        for (let x = 0; x < 128; x++) {
+          const same = [0, 1, 2].every((c) => image.rgb[(y * 128 + x) * 3 + c] === 90);
+          if ((x < 66 || x >= 110 || y < 26 || y >= 70) && !same) outside++;
+          if (x >= 80 && x < 96 && y >= 40 && y < 56 && !same) repainted++;
+        }
+      expect(outside).toBe(0);
+      expect(repainted).toBeGreaterThan(100);
+
+      const saved = await run([...job, '--save', '--json']);
+      expect(saved.code).toBe(0);
+      const { id } = JSON.parse(saved.out[0]) as { id: number };
+      const again = await run(['gallery', 'reproduce', String(id), '--model', modelDir, '--json', '--data', data]);
+      expect(again.code).toBe(0);
+      expect(JSON.parse(again.out[0])).toMatchObject({ identical: true, max_diff: 0 });
+    },
+  );
+
+  it('inpaints with an inpainting model (9-channel UNet): same options, its own pipeline, and reproduce', async () => {
+    const inpaintModel = path.join(path.dirname(model), 'tiny-sd-inpaint');
+    const inpaintBase = ['generate', '--model', inpaintModel, '--prompt', 'a red circle', '--steps', '4'];
+    const init = path.join(dir, 'unet9-init.png');
+    writeFileSync(init, encode({ width: 64, height: 64, data: new Uint8Array(64 * 64 * 3).fill(70), channels: 3 }));
+    const mask = path.join(dir, 'unet9-mask.png');
+    const grey = new Uint8Array(64 * 64);
+    for (let y = 0; y < 64; y++) grey.fill(255, y * 64, y * 64 + 24);
+    writeFileSync(mask, encode({ width: 64, height: 64, data: grey, channels: 1 }));
+    const job = [...inpaintBase, '--data', data, '--seed', '11', '--init-image', init, '--mask', mask];
+    const out = path.join(dir, 'unet9.png');
+    const r = await run([...job, '--strength', '1', '--mask-blur', '1', '--json', '--out', out]);
+    expect(r.error.filter((l) => !l.includes('step'))).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out[0])).toMatchObject({ settings: { strength: 1, mask: { blur: 1, keepDecoded: false } } });
+    // σ = 1 reaches 3 px: columns 27 … 63 keep the init image; the left columns are repainted.
+    const image = decodePngRgb(readFileSync(out));
+    let keptDiffer = 0;
+    let repainted = 0;
+    for (let y = 0; y < 64; y++)
+      for (let x = 0; x < 64; x++) {
+        const same = [0, 1, 2].every((c) => image.rgb[(y * 64 + x) * 3 + c] === 70);
+        if (x >= 27 && !same) keptDiffer++;
+        if (x < 24 && !same) repainted++;
+      }
+    expect(keptDiffer).toBe(0);
+    expect(repainted).toBeGreaterThan(500);
+
+    const saved = await run([...job, '--save', '--json']);
+    expect(saved.code).toBe(0);
+    const { id } = JSON.parse(saved.out[0]) as { id: number };
+    const again = await run(['gallery', 'reproduce', String(id), '--model', inpaintModel, '--json', '--data', data]);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.out[0])).toMatchObject({ identical: true, max_diff: 0 });
+
+    // Without a mask the model has nothing to inpaint: refused, naming what it needs.
+    const plain = await run([...inpaintBase, '--data', data, '--out', path.join(dir, 'unet9-txt2img.png')]);
+    expect(plain.code).toBe(1);
+    expect(plain.error.at(-1)).toMatch(/is an inpainting model \(its UNet takes 9 channels\): give it an init image/);
+  });
+
   it.each([
     [['--mask', 'm.png'], /^studio generate: option --mask needs --init-image$/],
     [['--mask-blur', '2'], /^studio generate: option --mask-blur needs --mask$/],

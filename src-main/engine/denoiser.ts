@@ -1,6 +1,7 @@
 // The model as the sampler sees it: one UNet call per step, with classifier-free guidance (Ho & Salimans 2022)
 // ε = ε_u + g·(ε_c − ε_u) in diffusers' order of float32 operations.
 import type { UNet } from './adapters/unet';
+import { appendChannels } from './inpaint-conditioning';
 
 const f32 = Math.fround;
 
@@ -13,6 +14,9 @@ export interface DenoiserInput {
   batch: number;
   /** Latent dims of one batch: [batch, C, h, w]. */
   latentDims: readonly number[];
+  /** An inpainting UNet's extra channels (mask ‖ masked-image latents, Cc × h × w), appended to every row after
+   * scaling (inpaint-conditioning.ts). */
+  conditioning?: Float32Array;
 }
 
 export type Denoiser = (scaledLatents: Float32Array, timestep: number) => Promise<Float32Array>;
@@ -22,7 +26,8 @@ export function usesGuidance(guidance: number, unet: UNet): boolean {
   return guidance > 1 && unet.timestepCondSize === null;
 }
 
-export function createDenoiser({ unet, context, contextDims, guidance, batch, latentDims }: DenoiserInput): Denoiser {
+export function createDenoiser(input: DenoiserInput): Denoiser {
+  const { unet, context, contextDims, guidance, batch, latentDims, conditioning } = input;
   const guided = usesGuidance(guidance, unet);
   const size = latentDims.reduce((a, b) => a * b, 1);
   const timestepCond =
@@ -30,12 +35,18 @@ export function createDenoiser({ unet, context, contextDims, guidance, batch, la
   const g = f32(guidance);
   return async (scaled, timestep) => {
     // Both halves of the guidance batch go through the UNet in one call, as diffusers' torch.cat([latents] * 2).
-    const sample = guided ? new Float32Array(2 * size) : scaled;
+    let sample = guided ? new Float32Array(2 * size) : scaled;
     if (guided) {
       sample.set(scaled, 0);
       sample.set(scaled, size);
     }
-    const dims = guided ? [2 * latentDims[0], ...latentDims.slice(1)] : latentDims;
+    const rows = guided ? 2 * latentDims[0] : latentDims[0];
+    const [, channels, h, w] = latentDims;
+    let dims = [rows, channels, h, w];
+    if (conditioning) {
+      sample = appendChannels(sample, rows, conditioning);
+      dims = [rows, channels + conditioning.length / (h * w), h, w];
+    }
     const output = await unet.predict({ sample, dims, timestep, context, contextDims, timestepCond });
     if (!guided) return output;
     const result = new Float32Array(size);

@@ -27,6 +27,7 @@ export interface GenerateParams {
   height?: number;
   /** Images from one noise draw of shape [batch, …]. Default 1. */
   batch?: number;
+  /** width × height, except with inpaintArea 'masked' (any size up to the largest side). */
   initImage?: InitImage;
   /** img2img only, 0 < strength ≤ 1. Default 0.75. */
   strength?: number;
@@ -41,7 +42,8 @@ export interface GenerateParams {
   keepDecoded?: boolean;
   /**
    * 'whole' (default) repaints at the image's own scale; 'masked' (A1111's "only masked") repaints the mask's
-   * padded bounding box at the generation size and pastes it back (inpaint-crop.ts).
+   * padded bounding box at the generation size and pastes it back (inpaint-crop.ts); the init image and mask may
+   * then be of any size, and so is the result.
    */
   inpaintArea?: InpaintArea;
   /** 'masked' only: pixels of context around the mask's bounding box. Default 32. */

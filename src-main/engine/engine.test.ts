@@ -21,6 +21,8 @@ afterAll(async () => {
 
 const image64 = { width: 64, height: 64, data: new Uint8Array(64 * 64 * 3) };
 const mask64 = { width: 64, height: 64, data: new Uint8Array(64 * 64).fill(255) };
+const image96x64 = { width: 96, height: 64, data: new Uint8Array(96 * 64 * 3) };
+const mask96x64 = { width: 96, height: 64, data: new Uint8Array(96 * 64).fill(255) };
 const base: GenerateParams = { prompt: 'a b', seed: 1n, steps: 4, width: 64, height: 64, scheduler: 'ddim' };
 
 describe('parameters are checked at the boundary, naming the field', () => {
@@ -53,6 +55,21 @@ describe('parameters are checked at the boundary, naming the field', () => {
     [{ initImage: image64, mask: mask64, inpaintArea: 'masked' as const, inpaintPadding: -1 }, 'inpaintPadding'],
     [{ initImage: image64, mask: mask64, inpaintArea: 'masked' as const, inpaintPadding: 257 }, 'inpaintPadding'],
     [{ initImage: image64, mask: mask64, inpaintArea: 'masked' as const, inpaintPadding: 1.5 }, 'inpaintPadding'],
+    // "Only masked" takes an init image of any size, with a mask of that size that repaints something.
+    [{ initImage: image96x64, mask: mask64, inpaintArea: 'masked' as const }, 'mask'],
+    [{ initImage: image96x64, mask: { ...mask96x64, data: new Uint8Array(96 * 64) } }, 'initImage'],
+    [
+      { initImage: image96x64, mask: { ...mask96x64, data: new Uint8Array(96 * 64) }, inpaintArea: 'masked' as const },
+      'mask',
+    ],
+    [
+      { initImage: { ...image96x64, width: 0, data: new Uint8Array(0) }, mask: mask64, inpaintArea: 'masked' as const },
+      'initImage.width',
+    ],
+    [
+      { initImage: { ...image96x64, data: new Uint8Array(5) }, mask: mask96x64, inpaintArea: 'masked' as const },
+      'initImage',
+    ],
   ])('%o → %s', async (change, field) => {
     const error = await engine.generate(withEncoder, { ...base, ...change }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidParamsError);
@@ -76,6 +93,32 @@ describe('parameters are checked at the boundary, naming the field', () => {
     ]);
     expect((await engine.generate(fixed, base)).warnings).toEqual([]);
     expect((await engine.generate(model, long)).warnings).toEqual([]);
+  });
+
+  test('an inpainting UNet (9 channels, from the graph or else the config) needs a mask; other counts are refused', async () => {
+    const fixed = writeFakeModel(join(root, 'inpaint-graph'), { vaeEncoder: true, unetChannels: 9 });
+    const configured = writeFakeModel(join(root, 'inpaint-config'), {
+      vaeEncoder: true,
+      unetChannels: 'dynamic',
+      configs: { unet: { in_channels: 9, out_channels: 4 }, vae_decoder: { latent_channels: 4 } },
+    });
+    for (const dir of [fixed, configured]) {
+      for (const params of [base, { ...base, initImage: image64 }]) {
+        const error = await engine.generate(dir, params).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(InvalidParamsError);
+        expect((error as InvalidParamsError).message).toMatch(
+          /^mask: model inpaint-(graph|config) is an inpainting model \(its UNet takes 9 channels\): give it an init image and a mask/,
+        );
+      }
+    }
+    expect(await engine.describeModel(configured)).toMatchObject({ unetInChannels: 9, latentChannels: 4 });
+    const odd = writeFakeModel(join(root, 'five-channels'), { unetChannels: 5 });
+    const error = await engine.generate(odd, base).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelFolderError);
+    expect((error as ModelFolderError).message).toMatch(/the UNet takes 5 input channels; only 4 \(plain\) and 9/);
+    // A dynamic axis without a config is a plain UNet.
+    const plain = writeFakeModel(join(root, 'dynamic-plain'), { unetChannels: 'dynamic' });
+    expect((await engine.generate(plain, base)).images).toHaveLength(1);
   });
 
   test('img2img: strength range, and a model without a VAE encoder', async () => {

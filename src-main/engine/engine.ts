@@ -12,7 +12,8 @@ import { defaultThreadCount, resolveProviders, type ProviderPreference } from '.
 import { resolveSettings } from './job-params';
 import { readModelFolder, type ModelDescription } from './model-folder';
 import type { GraphSession, SessionSettings } from './onnx-session';
-import { runPipeline, type PipelineModel } from './pipeline';
+import { INPAINT_UNET_CHANNELS, PLAIN_UNET_CHANNELS } from './inpaint-conditioning';
+import { runPipeline, unetInputChannels, type PipelineModel } from './pipeline';
 import { createProjectionStore } from './preview-projection';
 import type { PreviewResources } from './step-preview';
 import { chunkPrompt } from './prompt/encode-prompt';
@@ -98,6 +99,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         const resolved = resolveSettings(params, description);
         const model = await concepts.apply(await load(description), params.concepts);
         checkFixedSize(model, resolved);
+        checkUNetChannels(model, resolved);
         if (params.initImage) await model.vaeEncoder();
         const loadMs = performance.now() - started;
         const ortBefore = sumRunMs(model.sessions());
@@ -140,6 +142,28 @@ function checkFixedSize(model: LoadedModel, settings: ResolvedSettings): void {
   if (fixed && (fixed[0] * f !== settings.height || fixed[1] * f !== settings.width)) {
     const field = fixed[1] * f !== settings.width ? 'width' : 'height';
     throw new InvalidParamsError(field, `this model's UNet only makes ${fixed[1] * f}×${fixed[0] * f} images`);
+  }
+}
+
+/**
+ * A plain UNet takes 4 channels; an inpainting UNet 9 and then only inpaints: like diffusers' pipelines, which have
+ * no way to run one without an image and a mask, the job is refused rather than fed made-up conditioning.
+ */
+function checkUNetChannels(model: LoadedModel, settings: ResolvedSettings): void {
+  const channels = unetInputChannels(model);
+  if (channels === PLAIN_UNET_CHANNELS) return;
+  if (channels !== INPAINT_UNET_CHANNELS) {
+    throw new ModelFolderError(
+      model.description.files.unet,
+      `the UNet takes ${channels} input channels; only 4 (plain) and 9 (inpainting) are supported`,
+    );
+  }
+  if (!settings.mask) {
+    throw new InvalidParamsError(
+      'mask',
+      `model ${model.description.name} is an inpainting model (its UNet takes 9 channels): give it an init image ` +
+        'and a mask (white = repaint)',
+    );
   }
 }
 

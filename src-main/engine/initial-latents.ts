@@ -25,16 +25,17 @@ export interface ImageLatentsInput {
 }
 
 /**
- * img2img (StableDiffusionImg2ImgPipeline.prepare_latents): encode the image once, sample the posterior with the
- * generator's first draw when the encoder gives its parameters, scale, repeat for the batch, then
- * `add_noise(latents, randn(shape of latents), first kept timestep)`. Inpainting also keeps the clean latents and the
- * noise, to re-noise the kept region at every step.
+ * diffusers' `_encode_vae_image`: encode one NCHW image, sample the posterior with the generator's next draw when the
+ * encoder gives its parameters (retrieve_latents), multiply by scaling_factor.
  */
-export async function imageLatents(
-  input: ImageLatentsInput,
-): Promise<{ latents: Float32Array; initLatents: Float32Array; noise: Float32Array }> {
-  const { encoder, image, generator, scheduler, firstTimestep, batch, scalingFactor } = input;
-  const encoded = await encoder.encode(imageToTensor(image), [1, 3, image.height, image.width]);
+export async function encodeImage(
+  encoder: VaeEncoder,
+  tensor: Float32Array,
+  dims: readonly number[],
+  generator: NoiseSource,
+  scalingFactor: number,
+): Promise<Float32Array> {
+  const encoded = await encoder.encode(tensor, dims);
   let latent: Float32Array;
   if (encoded.kind === 'sample') {
     latent = encoded.data;
@@ -52,11 +53,43 @@ export async function imageLatents(
     }
   }
   const scale = f32(scalingFactor);
-  const one = latent.length;
-  const latents = new Float32Array(one * batch);
-  for (let i = 0; i < one; i++) latents[i] = f32(latent[i] * scale);
-  // diffusers repeats the init latents when batch_size is a multiple of the number of images (here one).
-  for (let b = 1; b < batch; b++) latents.copyWithin(b * one, 0, one);
+  const scaled = new Float32Array(latent.length);
+  for (let i = 0; i < latent.length; i++) scaled[i] = f32(latent[i] * scale);
+  return scaled;
+}
+
+/** One image's latents repeated for the batch (diffusers repeats when batch_size is a multiple of the images). */
+export function repeatForBatch(latent: Float32Array, batch: number): Float32Array {
+  const out = new Float32Array(latent.length * batch);
+  for (let b = 0; b < batch; b++) out.set(latent, b * latent.length);
+  return out;
+}
+
+/**
+ * img2img (StableDiffusionImg2ImgPipeline.prepare_latents): encode the image once (encodeImage), repeat for the
+ * batch, then `add_noise(latents, randn(shape of latents), first kept timestep)`. Inpainting also keeps the clean
+ * latents and the noise, to re-noise the kept region at every step.
+ */
+export async function imageLatents(
+  input: ImageLatentsInput,
+): Promise<{ latents: Float32Array; initLatents: Float32Array; noise: Float32Array }> {
+  const { encoder, image, generator, scheduler, firstTimestep, batch, scalingFactor } = input;
+  const dims = [1, 3, image.height, image.width];
+  const latents = repeatForBatch(
+    await encodeImage(encoder, imageToTensor(image), dims, generator, scalingFactor),
+    batch,
+  );
   const noise = generator.randn(latents.length);
   return { latents: scheduler.addNoise(latents, noise, firstTimestep), initLatents: latents, noise };
+}
+
+/**
+ * An inpainting UNet's start (StableDiffusionInpaintPipeline.prepare_latents, which encodes the image only when it
+ * is needed): strength 1 → `randn · init_noise_sigma` like txt2img; below 1 → img2img's noised image latents.
+ */
+export async function inpaintStartLatents(
+  input: ImageLatentsInput & { strength: number; latentSize: number },
+): Promise<Float32Array> {
+  if (input.strength === 1) return noiseLatents(input.generator, input.latentSize, input.scheduler.initNoiseSigma);
+  return (await imageLatents(input)).latents;
 }

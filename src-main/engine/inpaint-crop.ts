@@ -1,6 +1,7 @@
 // A1111's "Inpaint area: Only masked" (modules/masking.py get_crop_region + expand_crop_region, and the overlay of
 // processing.py): the blurred mask's bounding box, padded and widened to the generation's aspect ratio, is cut
-// out of the init image, repainted at the generation size, scaled back and pasted through the blurred mask.
+// out of the init image, repainted at the generation size, scaled back and pasted through the blurred mask. The init
+// image (and its mask) may be of any size: the result has the init image's size, the generation size is the crop's.
 import type { InitImage } from './engine-types';
 import { resizeBilinear, toBytes } from './resample';
 

@@ -63,18 +63,27 @@ export function resolveSettings(params: GenerateParams, model: ModelDescription)
   let strength: number | null = null;
   if (params.initImage) {
     const { initImage } = params;
-    if (initImage.width !== width || initImage.height !== height) {
+    // "Only masked" repaints a crop scaled to width × height and pastes it back, so its init image may be any size
+    // (A1111's inpaint_full_res); everything else starts from the init image's own latents.
+    const onlyMasked = params.mask !== undefined && params.inpaintArea === 'masked';
+    if (onlyMasked) {
+      integerIn('initImage.width', initImage.width, 1, limits.side.max);
+      integerIn('initImage.height', initImage.height, 1, limits.side.max);
+    } else if (initImage.width !== width || initImage.height !== height) {
       throw new InvalidParamsError(
         'initImage',
         `must be exactly ${width}×${height}, got ${initImage.width}×${initImage.height}`,
       );
     }
-    const pixels = width * height;
+    const pixels = initImage.width * initImage.height;
     if (
       !(initImage.data instanceof Uint8Array) ||
       (initImage.data.length !== pixels * 3 && initImage.data.length !== pixels * 4)
     ) {
-      throw new InvalidParamsError('initImage', `data must hold ${width}×${height} RGB or RGBA pixels`);
+      throw new InvalidParamsError(
+        'initImage',
+        `data must hold ${initImage.width}×${initImage.height} RGB or RGBA pixels`,
+      );
     }
     strength = params.strength ?? generationDefaults.strength;
     const { above, max } = limits.strength;
@@ -96,7 +105,7 @@ export function resolveSettings(params: GenerateParams, model: ModelDescription)
     }
   }
 
-  const mask = inpaintSettings(params, width, height);
+  const mask = inpaintSettings(params, { width, height });
 
   return {
     prompt: params.prompt,
@@ -115,7 +124,10 @@ export function resolveSettings(params: GenerateParams, model: ModelDescription)
 }
 
 /** A mask needs an init image of its size; its hash (of the grey levels the pipeline uses) identifies it. */
-function inpaintSettings(params: GenerateParams, width: number, height: number): InpaintSettings | undefined {
+function inpaintSettings(
+  params: GenerateParams,
+  generation: { width: number; height: number },
+): InpaintSettings | undefined {
   const { mask } = params;
   if (!mask) {
     if (params.maskBlur !== undefined) throw new InvalidParamsError('maskBlur', 'needs a mask');
@@ -125,6 +137,7 @@ function inpaintSettings(params: GenerateParams, width: number, height: number):
     return undefined;
   }
   if (!params.initImage) throw new InvalidParamsError('mask', 'needs an init image to repaint');
+  const { width, height } = params.initImage;
   if (mask.width !== width || mask.height !== height) {
     throw new InvalidParamsError(
       'mask',
@@ -142,7 +155,15 @@ function inpaintSettings(params: GenerateParams, width: number, height: number):
       `must be a number from ${limits.maskBlur.min} to ${limits.maskBlur.max}, got ${String(blur)}`,
     );
   }
-  const hash = createHash('sha256').update(maskGrey(mask)).digest('hex');
+  const grey = maskGrey(mask);
+  const resized = width !== generation.width || height !== generation.height;
+  if (resized && grey.every((level) => level === 0)) {
+    throw new InvalidParamsError(
+      'mask',
+      `is all black: "only masked" has nothing to repaint at ${generation.width}×${generation.height}`,
+    );
+  }
+  const hash = createHash('sha256').update(grey).digest('hex');
   const settings: InpaintSettings = { hash, blur, keepDecoded: params.keepDecoded ?? false };
   const area = params.inpaintArea ?? 'whole';
   if (area !== 'whole' && area !== 'masked') {

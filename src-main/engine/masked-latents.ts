@@ -1,6 +1,7 @@
 // Inpainting with any model as masked img2img (diffusers' StableDiffusionInpaintPipelineLegacy, A1111's "inpaint
 // with any model"): after every scheduler step the kept region of the latents is replaced by the init latents
-// noised to the next timestep, and after decoding the kept pixels are pasted back from the init image.
+// noised to the next timestep, and after decoding the kept pixels are pasted back from the init image. (A 9-channel
+// inpainting UNet takes inpaint-conditioning.ts's route instead; it shares steps 1, 2 and 4 below.)
 //
 // The mask, in this order:
 // 1. grey levels (white = repaint) from L = (19595·R + 38470·G + 7471·B + 2¹⁵) >> 16, PIL's convert('L');

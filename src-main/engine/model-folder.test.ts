@@ -69,6 +69,18 @@ describe('describing a model folder', () => {
     expect(model.files.vaeEncoder).toBe(join(dir, 'vae_encoder', 'model.onnx'));
   });
 
+  test("an inpainting UNet's 9 channels: from unet/config.json, else from an inpainting model_index.json", async () => {
+    const configured = fresh({ configs: { unet: { in_channels: 9, out_channels: 4 } } });
+    expect(await readModelFolder(configured)).toMatchObject({ unetInChannels: 9, latentChannels: 4 });
+    const indexOnly = fresh();
+    writeFileSync(
+      join(indexOnly, 'model_index.json'),
+      JSON.stringify({ _class_name: 'OnnxStableDiffusionInpaintPipeline', _diffusers_version: '0.40.0' }),
+    );
+    expect(await readModelFolder(indexOnly)).toMatchObject({ unetInChannels: 9, latentChannels: 4 });
+    expect(await readModelFolder(fresh())).toMatchObject({ unetInChannels: 4, latentChannels: 4 });
+  });
+
   test('the hash is stable across copies and changes with any model file', async () => {
     const a = await readModelFolder(fresh());
     const b = await readModelFolder(fresh());

@@ -33,7 +33,12 @@ export interface ModelDescription {
   schedulerClass: string;
   defaultScheduler: SchedulerId;
   predictionType: PredictionType;
+  /** Channels of the VAE's latents (4 for SD): what the scheduler and the decoder work on. */
   latentChannels: number;
+  /** Channels the UNet's config says its `sample` takes: 4, or 9 for an inpainting UNet (latents ‖ mask ‖ masked-image
+   * latents); without a config, 9 when model_index.json names an inpainting pipeline (diffusers' ONNX exports write
+   * no unet/config.json). The graph's own declaration wins when it fixes the axis (pipeline.ts). */
+  unetInChannels: number;
   /** Pixels per latent cell: 2^(VAE blocks − 1). */
   vaeScaleFactor: number;
   /** Latents are divided by this before decoding (and multiplied after encoding). */
@@ -76,7 +81,7 @@ export async function readModelFolder(dirPath: string): Promise<ModelDescription
   };
 
   // 2. Configs: the scheduler's is required; the per-component ones (optimum writes them) refine the defaults.
-  await readJsonObject(modelIndexPath);
+  const modelIndex = await readJsonObject(modelIndexPath);
   const schedulerConfig = await readJsonObject(files.schedulerConfig);
   const config = async (folder: string): Promise<Json> => {
     const path = await optionalFile(join(dir, folder, 'config.json'));
@@ -99,6 +104,11 @@ export async function readModelFolder(dirPath: string): Promise<ModelDescription
     textWidth === 1024 || (textWidth !== 768 && predictionType === 'v_prediction') ? 'sd2' : 'sd1';
   const unetBlocks = Array.isArray(unetConfig.block_out_channels) ? unetConfig.block_out_channels.length : 4;
   const sampleSize = numberOr(unetConfig.sample_size, 0);
+  // An inpainting UNet takes more channels than it predicts: its out_channels are the latents'.
+  const latentChannels = numberOr(
+    vaeConfig.latent_channels,
+    numberOr(unetConfig.out_channels, numberOr(unetConfig.in_channels, 4)),
+  );
   const nativeSize =
     sampleSize > 0 ? sampleSize * vaeScaleFactor : kind === 'sd2' && predictionType === 'v_prediction' ? 768 : 512;
 
@@ -112,7 +122,8 @@ export async function readModelFolder(dirPath: string): Promise<ModelDescription
     // A class this engine lacks (LMS, Heun, …) gets PNDM, diffusers' own default for SD 1.x; the config still applies.
     defaultScheduler: schedulerIdFromClassName(schedulerClass, schedulerConfig) ?? 'pndm',
     predictionType,
-    latentChannels: numberOr(unetConfig.in_channels, numberOr(vaeConfig.latent_channels, 4)),
+    latentChannels,
+    unetInChannels: numberOr(unetConfig.in_channels, inpaintIndex(modelIndex) ? 9 : latentChannels),
     vaeScaleFactor,
     vaeScalingFactor: numberOr(vaeConfig.scaling_factor, 0.18215),
     nativeSize,
@@ -121,6 +132,11 @@ export async function readModelFolder(dirPath: string): Promise<ModelDescription
     padToken: await padToken(files),
     hash: await contentHash(dir, files),
   };
+}
+
+/** model_index.json of an inpainting checkpoint: (Onnx)StableDiffusionInpaintPipeline and the like. */
+function inpaintIndex(modelIndex: Json): boolean {
+  return typeof modelIndex._class_name === 'string' && /Inpaint/.test(modelIndex._class_name);
 }
 
 function numberOr(value: unknown, fallback: number): number {

@@ -1,7 +1,10 @@
 // Stable Diffusion sampling (Rombach et al. 2022) in diffusers' order of operations:
-// 1 encode text → 2 timesteps → 3 initial latents → 4 sample → 5 decode. Inpainting (masked-latents.ts) hooks into
-// 3 (the mask), 4 (the kept region after each step) and 5 (paste back); "only masked" (inpaint-crop.ts) runs all of it
-// on the mask's surroundings scaled to the generation size.
+// 1 encode text → 2 timesteps → 3 initial latents → 4 sample → 5 decode. Inpainting takes one of two routes, by the
+// UNet's input channels: a plain 4-channel UNet does masked img2img (masked-latents.ts), hooking into 3 (the mask),
+// 4 (the kept region after each step) and 5 (paste back); a 9-channel inpainting UNet follows diffusers'
+// StableDiffusionInpaintPipeline (inpaint-conditioning.ts): 3 also encodes the masked image, 4 feeds mask and masked
+// latents to every UNet call, 5 pastes back the same way (keepDecoded with mask blur 0 leaves diffusers' output).
+// "Only masked" (inpaint-crop.ts) runs either route on the mask's surroundings scaled to the generation size.
 import type { TextEncoder } from './adapters/text-encoder';
 import type { UNet } from './adapters/unet';
 import type { VaeDecoder } from './adapters/vae-decoder';
@@ -10,7 +13,14 @@ import { createDenoiser, usesGuidance } from './denoiser';
 import { GenerationAbortedError, ModelFolderError } from './engine-errors';
 import type { GeneratedImage, GenerateOptions, InitImage, PreviewImage, ResolvedSettings } from './engine-types';
 import { tensorToRgb } from './image-tensor';
-import { imageLatents, noiseLatents } from './initial-latents';
+import { encodeImage, imageLatents, inpaintStartLatents, noiseLatents } from './initial-latents';
+import {
+  binaryMask,
+  conditioningChannels,
+  INPAINT_UNET_CHANNELS,
+  maskedImageTensor,
+  nearestLatentMask,
+} from './inpaint-conditioning';
 import { cropAndResize, cropRegion, pasteCrop, type CropRegion } from './inpaint-crop';
 import {
   blurredMask,
@@ -67,11 +77,17 @@ export async function runPipeline(
   const textEncodeMs = clock.lap();
   const { scheduler, timesteps } = timestepsFor(model.description, settings); // 2
   const area = inpaintArea(settings, initImage, mask);
-  const { latents: start, inpaint } = await prepareLatents(model, settings, area?.image ?? initImage, area?.pixels, {
-    generator,
-    scheduler,
-    timesteps,
-  }); // 3
+  const inpaintUNet = unetInputChannels(model) === INPAINT_UNET_CHANNELS;
+  const {
+    latents: start,
+    keep,
+    conditioning,
+  } = await prepareLatents(
+    model,
+    settings,
+    { image: area?.image ?? initImage, pixels: area?.pixels, inpaintUNet },
+    { generator, scheduler, timesteps },
+  ); // 3
   const imageEncodeMs = clock.lap();
   const preview =
     onStep && previewEvery > 0 && previews
@@ -87,10 +103,21 @@ export async function runPipeline(
           mode: previewDecode,
         })
       : undefined;
-  const afterStep = inpaint
-    ? (latents: Float32Array, i: number) => keepUnmasked(latents, i, timesteps, scheduler, inpaint.latents)
+  const afterStep = keep
+    ? (latents: Float32Array, i: number) => keepUnmasked(latents, i, timesteps, scheduler, keep)
     : undefined;
-  const loop = { scheduler, timesteps, generator, clock, onStep, previewEvery, preview, stopIfCancelled, afterStep };
+  const loop = {
+    scheduler,
+    timesteps,
+    generator,
+    clock,
+    onStep,
+    previewEvery,
+    preview,
+    stopIfCancelled,
+    afterStep,
+    conditioning,
+  };
   const latents = await denoiseLoop(model, settings, context, start, loop); // 4
   const denoiseMs = clock.lap();
   stopIfCancelled(timesteps.length);
@@ -99,12 +126,23 @@ export async function runPipeline(
   const images = crop
     ? decoded.map((image) => ({
         ...image,
+        // The init image's size, whatever the generation size ("only masked" scales the crop back).
+        width: crop.full.width,
+        height: crop.full.height,
         rgb: pasteCrop(crop.full, image, crop.region, crop.pixels, settings.mask?.keepDecoded ?? false),
       }))
-    : inpaint && initImage && !settings.mask?.keepDecoded
-      ? decoded.map((image) => ({ ...image, rgb: pasteBack(initImage, image.rgb, inpaint.pixels) }))
+    : area && initImage && !settings.mask?.keepDecoded
+      ? decoded.map((image) => ({ ...image, rgb: pasteBack(initImage, image.rgb, area.pixels) }))
       : decoded;
   return { images, warnings, timings: { textEncodeMs, imageEncodeMs, denoiseMs, decodeMs: clock.lap() } };
+}
+
+/**
+ * The channels the UNet's `sample` takes: the graph's declaration when it fixes them, else the config's
+ * (diffusers' exporter leaves the axis dynamic).
+ */
+export function unetInputChannels({ unet, description }: Pick<PipelineModel, 'unet' | 'description'>): number {
+  return unet.inChannels ?? description.unetInChannels;
 }
 
 /** The shape of a job's latents: [batch, C, H/f, W/f]. */
@@ -178,32 +216,32 @@ function inpaintArea(settings: ResolvedSettings, initImage: InitImage | undefine
 
 /**
  * 3. Initial latents: scaled noise (txt2img), or the encoded image noised to the first timestep (img2img); with a
- * mask, also its blurred pixel weights and the latent-sized keep/repaint mask.
+ * mask, a plain UNet also gets the latent-sized keep/repaint mask and the init latents to keep, an inpainting UNet
+ * its conditioning channels (with its own start: pure noise at strength 1).
  */
 async function prepareLatents(
   model: PipelineModel,
   settings: ResolvedSettings,
-  initImage: InitImage | undefined,
-  pixels: Float32Array | undefined,
+  { image, pixels, inpaintUNet }: { image?: InitImage; pixels?: Float32Array; inpaintUNet: boolean },
   { generator, scheduler, timesteps }: { generator: TorchGenerator; scheduler: Scheduler; timesteps: number[] },
-): Promise<{ latents: Float32Array; inpaint?: { latents: LatentInpaint; pixels: Float32Array } }> {
-  if (!initImage) {
-    const size = latentShape(model, settings).reduce((a, b) => a * b, 1);
-    return { latents: noiseLatents(generator, size, scheduler.initNoiseSigma) };
+): Promise<{ latents: Float32Array; keep?: LatentInpaint; conditioning?: Float32Array }> {
+  const latentSize = latentShape(model, settings).reduce((a, b) => a * b, 1);
+  if (!image) return { latents: noiseLatents(generator, latentSize, scheduler.initNoiseSigma) };
+  const { width, height, batch } = settings;
+  const f = model.description.vaeScaleFactor;
+  const scalingFactor = model.description.vaeScalingFactor;
+  const encoder = await model.vaeEncoder();
+  const input = { encoder, image, generator, scheduler, firstTimestep: timesteps[0], batch, scalingFactor };
+  if (inpaintUNet && pixels) {
+    const latents = await inpaintStartLatents({ ...input, strength: settings.strength ?? 1, latentSize });
+    const binary = binaryMask(pixels);
+    const dims = [1, 3, height, width];
+    const masked = await encodeImage(encoder, maskedImageTensor(image, binary), dims, generator, scalingFactor);
+    return { latents, conditioning: conditioningChannels(nearestLatentMask(binary, width, height, f), masked) };
   }
-  const { latents, initLatents, noise } = await imageLatents({
-    encoder: await model.vaeEncoder(),
-    image: initImage,
-    generator,
-    scheduler,
-    firstTimestep: timesteps[0],
-    batch: settings.batch,
-    scalingFactor: model.description.vaeScalingFactor,
-  });
+  const { latents, initLatents, noise } = await imageLatents(input);
   if (!pixels) return { latents };
-  const { width, height } = settings;
-  const latentKeep = latentMask(pixels, width, height, model.description.vaeScaleFactor);
-  return { latents, inpaint: { latents: { initLatents, noise, mask: latentKeep }, pixels } };
+  return { latents, keep: { initLatents, noise, mask: latentMask(pixels, width, height, f) } };
 }
 
 interface DenoiseLoop {
@@ -218,6 +256,8 @@ interface DenoiseLoop {
   stopIfCancelled: (stepsDone: number) => void;
   /** Runs after each scheduler step (inpainting puts the kept region back). */
   afterStep?: (latents: Float32Array, index: number) => Float32Array;
+  /** An inpainting UNet's mask and masked-image latents, fed with every call. */
+  conditioning?: Float32Array;
 }
 
 /** 4. Sample: one (guided) model evaluation and one scheduler step per timestep. */
@@ -226,10 +266,12 @@ async function denoiseLoop(
   settings: ResolvedSettings,
   context: { data: Float32Array; dims: number[] },
   initialLatents: Float32Array,
-  { scheduler, timesteps, generator, clock, onStep, previewEvery, preview, stopIfCancelled, afterStep }: DenoiseLoop,
+  loop: DenoiseLoop,
 ): Promise<Float32Array> {
+  const { scheduler, timesteps, generator, clock, onStep, previewEvery, preview, stopIfCancelled, afterStep } = loop;
   const latentDims = latentShape(model, settings);
   const denoise = createDenoiser({
+    conditioning: loop.conditioning,
     unet: model.unet,
     context: context.data,
     contextDims: context.dims,

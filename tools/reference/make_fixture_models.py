@@ -11,7 +11,7 @@ The UNet and VAE are diffusers' own UNet2DConditionModel and AutoencoderKL with 
 2-layer CLIP-style causal transformer written here (transformers is not installed), over a byte-level CLIP
 tokenizer also written here. Weights come from torch's default initialisation under fixed seeds, then a few UNet
 weights are rescaled (see `calibrate`) so that the images depend clearly on the prompt and the timestep.
-Every variant folder holds the same weights:
+Every variant folder holds the same weights (the inpainting ones a UNet of their own):
   tiny-sd           fp32; timestep int64 of shape [1]; vae_encoder → latent_sample (the posterior mean, so the
                     graph is deterministic)
   tiny-sd-fp16      float16 inputs, outputs and weights; what torch computes in float32 whatever the model's dtype
@@ -20,6 +20,11 @@ Every variant folder holds the same weights:
   tiny-sd-external  tiny-sd with unet/model.onnx's weights in unet/weights.pb (ONNX external data)
   tiny-sd-optimum   tiny-sd, but vae_encoder → latent_parameters (mean ‖ log-variance, as optimum exports)
   tiny-sd-v         SD 2.x-style: prediction_type v_prediction, pad token "!" (id 0), timestep float32 [batch]
+  tiny-sd-inpaint   tiny-sd with an inpainting UNet: the same config with in_channels 9 (latents ‖ mask ‖ masked-image
+                    latents, as SD inpainting checkpoints), its own weights (seed SEED + 3); text encoder, VAE,
+                    tokenizer and scheduler as tiny-sd
+  tiny-sd-inpaint-optimum  tiny-sd-inpaint with tiny-sd-optimum's vae_encoder (latent_parameters: the posterior
+                    is sampled, so the order of the generator's draws shows)
 --verify runs every exported graph in onnxruntime-node (run from the repository root) and prints the largest
 difference from the torch modules.
 """
@@ -94,7 +99,12 @@ VARIANTS = {
                             fp16=False, external=False),
     "tiny-sd-v": dict(scheduler=SD2V_SCHEDULER, pad="!", timestep="float32", encoder="latent_sample", fp16=False,
                       external=False),
+    "tiny-sd-inpaint": dict(scheduler=SD15_SCHEDULER, pad=EOS, timestep="int64", encoder="latent_sample", fp16=False,
+                            external=False, inpaint=True),
+    "tiny-sd-inpaint-optimum": dict(scheduler=SD15_SCHEDULER, pad=EOS, timestep="int64", encoder="latent_parameters",
+                                    fp16=False, external=False, inpaint=True),
 }
+INPAINT_UNET_CONFIG = {**UNET_CONFIG, "in_channels": 9}  # 4 latents + 1 mask + 4 masked-image latents
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -357,6 +367,23 @@ def build_modules(diffusers):
     return text_encoder, unet, vae
 
 
+def build_inpaint_unet(diffusers):
+    """The inpainting variants' UNet: UNET_CONFIG with 9 input channels, its own seed, calibrated like the other."""
+    import torch
+
+    torch.manual_seed(SEED + 3)
+    unet = diffusers.UNet2DConditionModel(**INPAINT_UNET_CONFIG)
+    unet.eval().requires_grad_(False)
+    calibrate(unet)
+    return unet
+
+
+def modules_for(name, modules, inpaint_unet):
+    """The (text_encoder, unet, vae) that variant `name` exports."""
+    text_encoder, unet, vae = modules
+    return (text_encoder, inpaint_unet, vae) if VARIANTS[name].get("inpaint") else modules
+
+
 def calibrate(unet):
     """Rescales a few UNet weights so that the images depend on what the engine must get right.
 
@@ -515,7 +542,9 @@ def export_model(folder, modules, v, size, vocab, sample_ids):
     text_encoder, unet, vae = modules
     UNetGraph, VaeEncoderGraph, VaeDecoderGraph = graph_modules()
     fp16 = v["fp16"]
-    hidden, channels, latent = text_encoder.config["hidden_size"], unet.config.in_channels, size // 8
+    hidden, latent = text_encoder.config["hidden_size"], size // 8
+    # An inpainting UNet takes 9 channels and predicts 4; the VAE's latents have 4 either way.
+    unet_in, unet_out, channels = unet.config.in_channels, unet.config.out_channels, vae.config.latent_channels
     g = torch.Generator().manual_seed(0)
     ids = torch.tensor([sample_ids] * 2, dtype=torch.int32)
     export_graph(text_encoder, (ids,), os.path.join(folder, "text_encoder", "model.onnx"), ["input_ids"],
@@ -527,10 +556,10 @@ def export_model(folder, modules, v, size, vocab, sample_ids):
     else:  # [batch] float, as diffusers' converter declares it
         timestep, timestep_axes = torch.tensor([981.0, 981.0]), {"timestep": {0: "batch"}}
     export_graph(UNetGraph(unet),
-                 (torch.randn(2, channels, latent, latent, generator=g), timestep,
+                 (torch.randn(2, unet_in, latent, latent, generator=g), timestep,
                   torch.randn(2, MAX_LENGTH, hidden, generator=g)),
                  os.path.join(folder, "unet", "model.onnx"), ["sample", "timestep", "encoder_hidden_states"],
-                 {"out_sample": ["batch", channels, "height", "width"]},
+                 {"out_sample": ["batch", unet_out, "height", "width"]},
                  {"sample": {0: "batch", 1: "channels", 2: "height", 3: "width"},
                   "encoder_hidden_states": {0: "batch", 1: "sequence"},
                   "out_sample": {0: "batch", 2: "height", 3: "width"}, **timestep_axes},
@@ -555,14 +584,15 @@ def write_configs(folder, v, modules, vocab):
     os.makedirs(os.path.join(folder, "scheduler"), exist_ok=True)
     write_json(os.path.join(folder, "scheduler", "scheduler_config.json"), v["scheduler"])
     onnx_component = ["diffusers", "OnnxRuntimeModel"]
+    inpaint = "Inpaint" if v.get("inpaint") else ""
     if v["encoder"] == "latent_parameters":  # optimum keeps the torch pipeline's index
-        index = {"_class_name": "StableDiffusionPipeline", "_diffusers_version": "0.40.0",
+        index = {"_class_name": f"StableDiffusion{inpaint}Pipeline", "_diffusers_version": "0.40.0",
                  "feature_extractor": [None, None], "image_encoder": [None, None], "requires_safety_checker": False,
                  "safety_checker": [None, None], "scheduler": ["diffusers", v["scheduler"]["_class_name"]],
                  "text_encoder": ["transformers", "CLIPTextModel"], "tokenizer": ["transformers", "CLIPTokenizer"],
                  "unet": ["diffusers", "UNet2DConditionModel"], "vae": ["diffusers", "AutoencoderKL"]}
     else:
-        index = {"_class_name": "OnnxStableDiffusionPipeline", "_diffusers_version": "0.40.0",
+        index = {"_class_name": f"OnnxStableDiffusion{inpaint}Pipeline", "_diffusers_version": "0.40.0",
                  "feature_extractor": [None, None], "requires_safety_checker": False, "safety_checker": [None, None],
                  "scheduler": ["diffusers", v["scheduler"]["_class_name"]], "text_encoder": onnx_component,
                  "tokenizer": ["transformers", "CLIPTokenizer"], "unet": onnx_component,
@@ -623,7 +653,8 @@ def verify(root, modules):
     import numpy as np
     import torch
 
-    text_encoder, unet, vae = modules
+    text_encoder, unet, vae = modules[:3]
+    inpaint_unet = modules[3] if len(modules) > 3 else None
     UNetGraph, VaeEncoderGraph, VaeDecoderGraph = graph_modules()
     g = torch.Generator().manual_seed(1)
     jobs, expected = [], []
@@ -650,14 +681,15 @@ def verify(root, modules):
             last, pooled = text_encoder(ids)
             add(variant, "text_encoder", {"input_ids": ids}, {"last_hidden_state": last, "pooler_output": pooled})
             for h, w in ((SIZE, SIZE), (48, 80)):
-                sample = torch.randn(2, 4, h // 8, w // 8, generator=g)
+                variant_unet = inpaint_unet if v.get("inpaint") else unet
+                sample = torch.randn(2, variant_unet.config.in_channels, h // 8, w // 8, generator=g)
                 context = torch.randn(2, MAX_LENGTH, TEXT_CONFIG["hidden_size"], generator=g)
                 if v["timestep"] == "int64":
                     t = torch.tensor([757], dtype=torch.int64)
                 else:
                     t = torch.tensor([757.25, 757.25])
                 add(variant, "unet", {"sample": sample, "timestep": t, "encoder_hidden_states": context},
-                    {"out_sample": UNetGraph(unet)(sample, t, context)})
+                    {"out_sample": UNetGraph(variant_unet)(sample, t, context)})
                 image = torch.rand(1, 3, h, w, generator=g) * 2 - 1
                 add(variant, "vae_encoder", {"sample": image},
                     {v["encoder"]: VaeEncoderGraph(vae, v["encoder"])(image)})
@@ -707,16 +739,17 @@ def main(argv):
     import torch
 
     modules = build_modules(diffusers)
+    inpaint_unet = build_inpaint_unet(diffusers)
     for name in VARIANTS:
         folder = os.path.join(root, name)
         shutil.rmtree(folder, ignore_errors=True)
-        export_variant(folder, name, modules)
+        export_variant(folder, name, modules_for(name, modules, inpaint_unet))
         files = sorted(os.path.join(d, f) for d, _, fs in os.walk(folder) for f in fs)
         digest = hashlib.sha256(b"".join(open(f, "rb").read() for f in files)).hexdigest()[:12]
         print(f"{name:18s} {sum(os.path.getsize(f) for f in files):9d} bytes  sha256(files) {digest}")
     if "--verify" in argv:
         with torch.no_grad():
-            report = verify(root, modules)
+            report = verify(root, (*modules, inpaint_unet))
         print("max |onnxruntime-node − torch| over native size and 48×80 (max |torch| alongside):")
         for key, diff in report.items():
             if not key.endswith("(max |torch|)"):

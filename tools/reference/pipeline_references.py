@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""Golden images for the engine's end-to-end tests, made by diffusers' own StableDiffusionPipeline and
-StableDiffusionImg2ImgPipeline running the torch modules that make_fixture_models.py exports.
+"""Golden images for the engine's end-to-end tests, made by diffusers' own StableDiffusionPipeline,
+StableDiffusionImg2ImgPipeline and StableDiffusionInpaintPipeline running the torch modules that
+make_fixture_models.py exports.
 
 Needs what make_fixture_models.py needs (a diffusers v0.40.0 src tree, Debian's python3-torch, -numpy, -onnx,
 -pil, -regex); run from the repository root:
@@ -16,8 +17,11 @@ What runs is diffusers' pipeline code, unmodified, on CPU in float32, with
 - for models whose vae_encoder outputs `latent_sample` (the posterior mean), `vae.encode` returns that tensor as
   `.latents`, so diffusers' retrieve_latents uses it as is and draws nothing; tiny-sd-optimum keeps AutoencoderKL's
   own encode, whose latent_dist.sample(generator) is the first draw;
-- images are diffusers' float output turned into 8-bit the way its numpy_to_pil does: round(x·255), half to even.
-Also written: the init image for img2img (a fixed drawing, init-64.png) and index.json describing every case.
+- images are diffusers' float output turned into 8-bit the way its numpy_to_pil does: round(x·255), half to even;
+- inpainting cases pass the mask as an 8-bit grey PIL image (mask-64.png) and take the pipeline's output as is (no
+  overlay: padding_mask_crop is None); the engine matches it with maskBlur 0 and keepDecoded.
+Also written: the init image for img2img and inpainting (a fixed drawing, init-64.png), the inpainting mask
+(mask-64.png) and index.json describing every case.
 """
 import copy
 import os
@@ -31,6 +35,7 @@ import make_fixture_models as fixture  # noqa: E402
 SCRIPT = "tools/reference/pipeline_references.py"
 PROMPT, NEGATIVE = "a red circle", "blue"
 INIT_IMAGE = "init-64.png"
+MASK_IMAGE = "mask-64.png"
 
 # Ids and tables shared with the engine: the scheduler table is scheduler_references.py's (= schedulers/index.ts).
 SCHEDULER_IDS = ["pndm", "ddim", "euler", "euler-a", "dpmpp-2m", "dpmpp-2m-karras", "lcm"]
@@ -63,6 +68,22 @@ def plan():
         dict(id="v-img2img-dpmpp-2m", model="tiny-sd-v", alsoFor=[], mode="img2img", scheduler="dpmpp-2m",
              prompt=PROMPT, negative="", seed=402, steps=8, guidance=7.5, batch=1, strength=0.6),
     ]
+    inpaint = dict(alsoFor=[], mode="inpaint", prompt=PROMPT, negative=NEGATIVE, steps=8, guidance=7.5, batch=1)
+    cases += [
+        dict(id="inpaint-pndm", model="tiny-sd-inpaint", **inpaint, scheduler="pndm", seed=500, strength=1.0),
+        dict(id="inpaint-euler-a-0.75", model="tiny-sd-inpaint", **inpaint, scheduler="euler-a", seed=501,
+             strength=0.75),
+        dict(id="inpaint-ddim-0.75-batch-2", model="tiny-sd-inpaint", **dict(inpaint, batch=2), scheduler="ddim",
+             seed=502, strength=0.75),
+        dict(id="inpaint-euler-guidance-1", model="tiny-sd-inpaint", **dict(inpaint, guidance=1.0),
+             scheduler="euler", seed=503, strength=1.0),
+        # The posterior is sampled: strength < 1 draws (init image, noise, masked image), strength 1 (noise, masked
+        # image).
+        dict(id="inpaint-optimum-dpmpp-2m-0.75", model="tiny-sd-inpaint-optimum", **inpaint, scheduler="dpmpp-2m",
+             seed=504, strength=0.75),
+        dict(id="inpaint-optimum-euler-a", model="tiny-sd-inpaint-optimum", **inpaint, scheduler="euler-a",
+             seed=505, strength=1.0),
+    ]
     for case in cases:
         case.setdefault("strength", None)
         case.update(width=fixture.SIZE, height=fixture.SIZE)
@@ -78,6 +99,19 @@ def init_image():
     rgb[(x - 36) ** 2 + (y - 28) ** 2 <= 15 ** 2] = [220, 40, 30]
     rgb[(x + y >= 80) & (x + y < 88)] //= 2
     return np.clip(rgb, 0, 255).astype(np.uint8)
+
+
+def mask_image():
+    """64×64 grey (white = repaint): a disc over the lower left and a bar across the top right, with a few grey
+    levels around 127.5 on its edge (diffusers binarizes at 0.5); pure integer arithmetic."""
+    import numpy as np
+
+    y, x = np.mgrid[0:64, 0:64]
+    grey = np.zeros((64, 64), dtype=np.int64)
+    grey[(x - 22) ** 2 + (y - 40) ** 2 <= 13 ** 2] = 255
+    grey[(y >= 10) & (y < 22) & (x >= 34) & (x < 58)] = 255
+    grey[(y == 22) & (x >= 34) & (x < 58)] = 127 + (x[(y == 22) & (x >= 34) & (x < 58)] % 2)  # 127 keeps, 128 repaints
+    return grey.astype(np.uint8)
 
 
 def f32list(values):
@@ -99,15 +133,17 @@ class Runner:
         self.txt2img = importlib.import_module(f"{sd}.pipeline_stable_diffusion").StableDiffusionPipeline
         img2img_module = importlib.import_module(f"{sd}.pipeline_stable_diffusion_img2img")
         self.img2img = img2img_module.StableDiffusionImg2ImgPipeline
+        self.inpaint = importlib.import_module(f"{sd}.pipeline_stable_diffusion_inpaint").StableDiffusionInpaintPipeline
+        self.inpaint_unet = fixture.build_inpaint_unet(diffusers)
         from scheduler_references import SCHEDULERS
 
         self.schedulers = SCHEDULERS
         self.diffusers = diffusers
 
-    def unet_for(self, timestep_dtype):
+    def unet_for(self, timestep_dtype, inpaint=False):
         """The UNet as the exported graph sees its timestep."""
         torch = self.torch
-        unet = copy.copy(self.unet)  # shares the weights
+        unet = copy.copy(self.inpaint_unet if inpaint else self.unet)  # shares the weights
         original = type(unet).forward
         target = torch.int64 if timestep_dtype == "int64" else torch.float32
         unet.seen_timesteps = []
@@ -131,7 +167,7 @@ class Runner:
         vae.encode = types.MethodType(encode, vae)
         return vae
 
-    def run(self, case, init_path):
+    def run(self, case, init_path, mask_path):
         import numpy as np
         import PIL.Image
 
@@ -140,10 +176,11 @@ class Runner:
         tokenizer = fixture.load_tokenizer(variant["pad"])
         class_name, overrides = self.schedulers[case["scheduler"]]
         scheduler = getattr(self.diffusers, class_name).from_config(dict(variant["scheduler"]), **overrides)
-        unet, vae = self.unet_for(variant["timestep"]), self.vae_for(variant["encoder"])
+        unet = self.unet_for(variant["timestep"], inpaint=variant.get("inpaint", False))
+        vae = self.vae_for(variant["encoder"])
         ids = {"prompt": tokenizer.encode(case["prompt"]), "negative": tokenizer.encode(case["negative"])}
         embed = lambda key: self.text_encoder(torch.tensor([ids[key]], dtype=torch.int32))[0]  # noqa: E731
-        pipeline_class = self.img2img if case["mode"] == "img2img" else self.txt2img
+        pipeline_class = {"txt2img": self.txt2img, "img2img": self.img2img, "inpaint": self.inpaint}[case["mode"]]
         pipe = pipeline_class(vae=vae, text_encoder=None, tokenizer=None, unet=unet, scheduler=scheduler,
                               safety_checker=None, feature_extractor=None, image_encoder=None,
                               requires_safety_checker=False)
@@ -160,9 +197,11 @@ class Runner:
                     num_images_per_prompt=case["batch"], generator=torch.Generator("cpu").manual_seed(case["seed"]),
                     output_type="np", callback_on_step_end=on_step_end,
                     callback_on_step_end_tensor_inputs=["latents"])
-        if case["mode"] == "img2img":
+        if case["mode"] in ("img2img", "inpaint"):
             args.update(image=PIL.Image.open(init_path).convert("RGB"), strength=case["strength"])
-        else:
+        if case["mode"] == "inpaint":
+            args.update(mask_image=PIL.Image.open(mask_path), height=case["height"], width=case["width"])
+        if case["mode"] == "txt2img":
             args.update(height=case["height"], width=case["width"])
         with torch.no_grad():
             images = pipe(**args, return_dict=False)[0]
@@ -189,17 +228,21 @@ def main(out_dir):
     os.makedirs(out_dir, exist_ok=True)
     init_path = os.path.join(out_dir, INIT_IMAGE)
     PIL.Image.fromarray(init_image()).save(init_path)
+    mask_path = os.path.join(out_dir, MASK_IMAGE)
+    PIL.Image.fromarray(mask_image(), mode="L").save(mask_path)
     runner = Runner(diffusers)
     cases = []
     for case in plan():
-        pixels, record = runner.run(case, init_path)
+        pixels, record = runner.run(case, init_path, mask_path)
         names = []
         for b, image in enumerate(pixels):
             name = f"{case['id']}-{b}.png" if len(pixels) > 1 else f"{case['id']}.png"
             PIL.Image.fromarray(image).save(os.path.join(out_dir, name))
             names.append(name)
-        if case["mode"] == "img2img":
+        if case["mode"] in ("img2img", "inpaint"):
             case["initImage"] = INIT_IMAGE
+        if case["mode"] == "inpaint":  # the engine settings that give diffusers' output: no blur, no paste-back
+            case.update(mask=MASK_IMAGE, maskBlur=0, keepDecoded=True)
         cases.append({**case, "images": names, **record})
         print(f"{case['id']:28s} pixels mean {record['pixelStats']['mean']:6.1f} std "
               f"{record['pixelStats']['std']:5.1f} saturated {record['pixelStats']['saturated']:.3f}")

@@ -71,7 +71,7 @@ export const generateSpec = {
       `multiples of ${limits.side.multiple}, ${limits.side.min} … ${limits.side.max} (default: the model's native size)`,
     ],
     ['--batch N', `N images from one seed (at most ${limits.batch.max}); writes FILE-0.png … FILE-(N-1).png`],
-    ['--init-image PNG', 'img2img from a PNG of exactly width × height'],
+    ['--init-image PNG', 'img2img from a PNG of exactly width × height (any size with --inpaint-area masked)'],
     ['--strength F', `img2img strength, 0 < F ≤ 1 (default ${generationDefaults.strength})`],
     ['--mask PNG', "inpaint: repaint where this PNG (the init image's size) is white; grey levels blend"],
     [
@@ -81,7 +81,7 @@ export const generateSpec = {
     ['--keep-decoded', "inpaint: keep the decoded pixels outside the mask instead of the init image's"],
     [
       '--inpaint-area AREA',
-      "inpaint: whole (default) or masked, which repaints the mask's surroundings at the full size and pastes them back",
+      "inpaint: whole (default) or masked, which repaints the mask's surroundings at width × height and pastes them back",
     ],
     [
       '--inpaint-padding N',

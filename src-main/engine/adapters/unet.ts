@@ -12,6 +12,8 @@ export interface UNet {
   readonly fixedLatentSize: [number, number] | null;
   /** Token positions of `encoder_hidden_states` when the export fixed them (then no 77·n long prompts); else null. */
   readonly fixedSequenceLength: number | null;
+  /** Channels of `sample` when the export fixed them (9 for an inpainting UNet); null when the axis is dynamic. */
+  readonly inChannels: number | null;
   predict(input: {
     sample: Float32Array;
     dims: readonly number[];
@@ -37,7 +39,7 @@ export async function openUNet(file: string, settings: SessionSettings): Promise
   const timestepDims = (batch: number) => (t.shape.length === 0 ? [] : t.shape[0] === 1 ? [1] : [batch]);
   const condShape = inputs.timestep_cond?.shape;
   const timestepCondSize = condShape && typeof condShape[1] === 'number' ? condShape[1] : condShape ? 256 : null;
-  const [, , h, w] = inputs.sample.shape;
+  const [, channels, h, w] = inputs.sample.shape;
   const fixedLatentSize: [number, number] | null = typeof h === 'number' && typeof w === 'number' ? [h, w] : null;
   const sequence = inputs.encoder_hidden_states.shape[1];
   const fixedSequenceLength = typeof sequence === 'number' ? sequence : null;
@@ -58,6 +60,7 @@ export async function openUNet(file: string, settings: SessionSettings): Promise
     timestepCondSize,
     fixedLatentSize,
     fixedSequenceLength,
+    inChannels: typeof channels === 'number' ? channels : null,
     async predict({ sample, dims, timestep, context, contextDims, timestepCond }) {
       const feeds: Record<string, PlainTensor> = {
         sample: floatTensor(sample, dims, float('sample')),

@@ -26,6 +26,8 @@ export interface FakeModelOptions {
   fixedLatentSize?: number;
   /** Fix the UNet's `encoder_hidden_states` token positions (as some exports do); symbolic otherwise. */
   fixedSequenceLength?: number;
+  /** The channel axis of the UNet's `sample`: 4 (default), another fixed number, or dynamic (as diffusers exports). */
+  unetChannels?: number | 'dynamic';
 }
 
 export function writeFakeModel(dir: string, options: FakeModelOptions = {}): string {
@@ -52,9 +54,9 @@ export function writeFakeModel(dir: string, options: FakeModelOptions = {}): str
     }),
   );
   const latent = { type: 'float32', shape: ['batch', 4, 'height', 'width'] } as const;
-  const unetLatent = options.fixedLatentSize
-    ? { ...latent, shape: ['batch', 4, options.fixedLatentSize, options.fixedLatentSize] }
-    : latent;
+  const size = options.fixedLatentSize;
+  const channels = options.unetChannels === 'dynamic' ? 'channels' : (options.unetChannels ?? 4);
+  const unetLatent = { ...latent, shape: ['batch', channels, size ?? 'height', size ?? 'width'] };
   write(
     'unet/model.onnx',
     onnxModel({
@@ -63,7 +65,7 @@ export function writeFakeModel(dir: string, options: FakeModelOptions = {}): str
         { name: 'timestep', type: 'int64', shape: [1] },
         { name: 'encoder_hidden_states', type: 'float32', shape: ['batch', options.fixedSequenceLength ?? 'sequence'] },
       ],
-      outputs: [{ name: 'out_sample', ...latent, from: 'sample' }],
+      outputs: [{ name: 'out_sample', ...unetLatent, from: 'sample' }],
     }),
   );
   const passThrough = (input: string, output: string) =>
