@@ -1,0 +1,200 @@
+// The Hugging Face Hub's plain HTTP file API, as huggingface_hub uses it: a repository's files at a revision (with
+// their sizes and the SHA-256 of LFS files) from /api/models/{repo}/revision/{rev}, and each file from
+// /{repo}/resolve/{commit}/{path}, which redirects LFS files to a CDN. Errors are named for a person: an unreachable
+// endpoint, a missing or gated repository, a missing revision or file.
+import { z } from 'zod';
+import { StudioError } from '../../shared/errors';
+
+export interface HubFile {
+  /** Relative to the repository, with '/' separators. */
+  path: string;
+  size: number;
+  /** LFS files: the SHA-256 the Hub stores for them. */
+  sha256: string | null;
+  /** Other files: their git blob id (SHA-1 of "blob <size>\0" + bytes), when the Hub sent it. */
+  gitSha1: string | null;
+}
+
+export interface RepoInfo {
+  repo: string;
+  revision: string;
+  /** The commit the revision points to now: files are fetched from it, so a push mid-download changes nothing. */
+  commit: string;
+  files: HubFile[];
+}
+
+export interface HubClient {
+  readonly endpoint: string;
+  repoInfo(repo: string, revision: string, signal?: AbortSignal): Promise<RepoInfo>;
+  /** A GET of one file from byte `start` on (a Range request when start > 0), redirects followed; 2xx only. */
+  openFile(repo: string, commit: string, file: string, start: number, signal?: AbortSignal): Promise<Response>;
+}
+
+export interface HubClientOptions {
+  endpoint: string;
+  /** Sent to the endpoint's own origin only, never to a CDN it redirects to; never logged. */
+  token?: string;
+  fetch?: typeof fetch;
+}
+
+const maxRedirects = 5;
+const siblingSchema = z.object({
+  rfilename: z.string().min(1),
+  size: z.number().int().nonnegative().optional(),
+  blobId: z.string().optional(),
+  lfs: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), size: z.number().int().nonnegative() }).optional(),
+});
+const repoInfoSchema = z.object({ sha: z.string().regex(/^[0-9a-f]{40}$/), siblings: z.array(siblingSchema) });
+
+export function createHubClient(options: HubClientOptions): HubClient {
+  const endpoint = options.endpoint.replace(/\/+$/, '');
+  const origin = new URL(endpoint).origin;
+  const doFetch = options.fetch ?? fetch;
+
+  /** Follows redirects itself so that the token never leaves the endpoint's origin (the CDN gets none). */
+  async function request(url: string, headers: Record<string, string>, signal?: AbortSignal): Promise<Response> {
+    let target = url;
+    for (let hop = 0; hop <= maxRedirects; hop++) {
+      const sameOrigin = new URL(target).origin === origin;
+      const auth: Record<string, string> = sameOrigin && options.token ? { authorization: `Bearer ${options.token}` } : {};
+      let response: Response;
+      try {
+        response = await doFetch(target, { headers: { ...headers, ...auth }, redirect: 'manual', signal });
+      } catch (error) {
+        throw unreachable(endpoint, error, signal);
+      }
+      const location = response.headers.get('location');
+      if (response.status < 300 || response.status >= 400 || !location) return response;
+      await response.body?.cancel();
+      target = new URL(location, target).toString();
+    }
+    throw new StudioError('download_failed', `${endpoint}: more than ${maxRedirects} redirects for ${url}`, {
+      reason: 'http',
+    });
+  }
+
+  return {
+    endpoint,
+    async repoInfo(repo, revision, signal) {
+      const url = `${endpoint}/api/models/${repo}/revision/${encodeURIComponent(revision)}?blobs=true`;
+      const response = await request(url, { accept: 'application/json' }, signal);
+      if (!response.ok) throw await hubError(response, { endpoint, repo, revision });
+      let body: unknown;
+      try {
+        body = await response.json();
+      } catch (error) {
+        throw unreachable(endpoint, error, signal);
+      }
+      const parsed = repoInfoSchema.safeParse(body);
+      if (!parsed.success) {
+        throw new StudioError('download_failed', `${endpoint} answered for ${repo} with something not a Hub listing`, {
+          reason: 'http',
+        });
+      }
+      return {
+        repo,
+        revision,
+        commit: parsed.data.sha,
+        files: parsed.data.siblings.map((s) => ({
+          path: s.rfilename,
+          size: s.lfs?.size ?? s.size ?? -1,
+          sha256: s.lfs?.sha256 ?? null,
+          gitSha1: !s.lfs && s.blobId && /^[0-9a-f]{40}$/.test(s.blobId) ? s.blobId : null,
+        })),
+      };
+    },
+    async openFile(repo, commit, file, start, signal) {
+      const path = file.split('/').map(encodeURIComponent).join('/');
+      // identity: the bytes on the wire are the file's own, so sizes, ranges and hashes refer to the same thing.
+      const headers: Record<string, string> = { 'accept-encoding': 'identity' };
+      if (start > 0) headers.range = `bytes=${start}-`;
+      const response = await request(`${endpoint}/${repo}/resolve/${commit}/${path}`, headers, signal);
+      if (!response.ok && response.status !== 416) throw await hubError(response, { endpoint, repo, file });
+      return response;
+    },
+  };
+}
+
+/** Whether a failure may pass when tried again: a cut connection, a server error, too many requests. */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof StudioError) {
+    const reason = (error.details as { reason?: string } | undefined)?.reason;
+    return reason === 'transient';
+  }
+  if (!(error instanceof Error) || error.name === 'AbortError') return false;
+  // fetch's body stream ends with "terminated" (cause: the socket closed); node streams with ECONNRESET & co.
+  const code = (error as { code?: string }).code ?? (error.cause as { code?: string } | undefined)?.code;
+  return (
+    error.message === 'terminated' ||
+    ['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'ERR_STREAM_PREMATURE_CLOSE'].includes(code ?? '')
+  );
+}
+
+const offlineCodes: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'no such host',
+  EAI_AGAIN: 'name lookup failed (no network?)',
+  ENETUNREACH: 'network unreachable',
+  EHOSTUNREACH: 'host unreachable',
+  ETIMEDOUT: 'timed out',
+  ECONNRESET: 'connection reset',
+  UND_ERR_CONNECT_TIMEOUT: 'timed out',
+  CERT_HAS_EXPIRED: 'certificate expired',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'untrusted certificate',
+};
+
+function unreachable(endpoint: string, error: unknown, signal?: AbortSignal): Error {
+  if (signal?.aborted) return cancelled();
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const code = cause?.code ?? (error as { code?: string }).code;
+  const why = (code && offlineCodes[code]) ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  return new StudioError('download_failed', `cannot reach ${endpoint}: ${why}${code ? ` (${code})` : ''}`, {
+    reason: 'offline',
+  });
+}
+
+export function cancelled(): StudioError {
+  return new StudioError('download_failed', 'download cancelled', { reason: 'cancelled' });
+}
+
+async function hubError(
+  response: Response,
+  at: { endpoint: string; repo: string; revision?: string; file?: string },
+): Promise<StudioError> {
+  await response.body?.cancel().catch(() => {});
+  const code = response.headers.get('x-error-code');
+  const status = response.status;
+  const { endpoint, repo } = at;
+  if (status === 401 && code === 'GatedRepo') {
+    return new StudioError(
+      'download_failed',
+      `${repo} is gated on ${endpoint}: accept its conditions on the Hub, then set HF_TOKEN to a token of that account`,
+      { reason: 'gated', status },
+    );
+  }
+  if (status === 401 || (status === 404 && (code === 'RepoNotFound' || code === null) && at.file === undefined)) {
+    return new StudioError(
+      'not_found',
+      `${repo}: no such repository on ${endpoint}${status === 401 ? ' (or it is private: set HF_TOKEN to a token with access)' : ''}`,
+      { reason: 'not_found', status },
+    );
+  }
+  if (status === 403) {
+    return new StudioError('download_failed', `${endpoint} refused access to ${repo} (HTTP 403): the token has no access`, {
+      reason: 'forbidden',
+      status,
+    });
+  }
+  if (status === 404 && code === 'RevisionNotFound') {
+    return new StudioError('not_found', `${repo} has no revision ${at.revision ?? ''}`.trim(), { reason: 'not_found', status });
+  }
+  if (status === 404) {
+    return new StudioError('not_found', `${repo} has no file ${at.file ?? ''}`.trim(), { reason: 'not_found', status });
+  }
+  const transient = status === 429 || status >= 500;
+  return new StudioError(
+    'download_failed',
+    `${endpoint} answered HTTP ${status} for ${at.file ? `${repo}/${at.file}` : repo}`,
+    { reason: transient ? 'transient' : 'http', status },
+  );
+}

@@ -1,0 +1,111 @@
+// The studio's downloads from the Hub: each one planned while the caller waits (so a missing repository, a gated one
+// or an unreachable endpoint is the method's own error), then run in the background with progress events, one
+// cancel per download, and the model added to the library when it is installed.
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { EventHub } from '../../event-hub';
+import { StudioError } from '../../shared/errors';
+import type { DownloadStarted } from '../../shared/models';
+import type { ModelLibrary } from '../model-library';
+import type { RetryPolicy } from './file-download';
+import { createHubClient } from './hub-client';
+import { planDownload, runDownload, type CheckpointImporter } from './hub-download';
+
+export interface HubDownloads {
+  start(request: { repo: string; revision: string; name?: string }): Promise<DownloadStarted>;
+  cancel(downloadId: string): { cancelled: boolean };
+  /** Resolves when the download ends, however it ends (the CLI waits on it; the views listen to the events). */
+  settled(downloadId: string): Promise<void>;
+  /** Cancels every download and waits for them to stop (the studio is closing). */
+  close(): Promise<void>;
+}
+
+export interface HubDownloadsDeps {
+  dataDir: string;
+  library: ModelLibrary;
+  events: EventHub;
+  endpoint: () => string;
+  /** An access token for gated or private repositories (HF_TOKEN); never logged, never sent off the endpoint. */
+  token: () => string | undefined;
+  importCheckpoint?: CheckpointImporter;
+  fetch?: typeof fetch;
+  retry?: RetryPolicy;
+  /** Least time between two progress events of one download. */
+  progressEveryMs?: number;
+  log?: (message: string) => void;
+}
+
+export function createHubDownloads(deps: HubDownloadsDeps): HubDownloads {
+  const running = new Map<string, { controller: AbortController; name: string; finished: Promise<void> }>();
+  const places = { downloadsDir: path.join(deps.dataDir, 'downloads'), modelsDir: deps.library.userDir };
+  const everyMs = deps.progressEveryMs ?? 200;
+
+  return {
+    async start(request) {
+      const client = createHubClient({ endpoint: deps.endpoint(), token: deps.token() || undefined, fetch: deps.fetch });
+      const nameTaken = (name: string) =>
+        deps.library.resolve(name) !== undefined || [...running.values()].some((d) => d.name === name);
+      const plan = await planDownload(client, request, { importCheckpoint: deps.importCheckpoint, nameTaken });
+      const downloadId = randomUUID();
+      const controller = new AbortController();
+      let lastEvent = 0;
+      const finished = runDownload(plan, {
+        ...places,
+        client,
+        importCheckpoint: deps.importCheckpoint,
+        retry: deps.retry,
+        signal: controller.signal,
+        onProgress: (progress) => {
+          const now = Date.now();
+          if (now - lastEvent < everyMs && progress.filesDone < progress.filesTotal) return;
+          lastEvent = now;
+          deps.events.emit('models.download.progress', { downloadId, ...progress });
+        },
+      }).then(
+        () => {
+          const model = deps.library.resolve(plan.name);
+          deps.log?.(`downloaded ${plan.repo}@${plan.commit} as ${plan.name}`);
+          deps.events.emit('models.download.done', {
+            downloadId,
+            repo: plan.repo,
+            model: { id: model?.id ?? `user:${plan.name}`, name: plan.name },
+          });
+        },
+        (error: unknown) => {
+          const value =
+            error instanceof StudioError ? error : new StudioError('internal', `download of ${plan.repo} failed`);
+          if (!(error instanceof StudioError)) deps.log?.(`download of ${plan.repo} failed: ${String(error)}`);
+          const reason = (value.details as { reason?: string } | undefined)?.reason ?? null;
+          deps.events.emit('models.download.failed', {
+            downloadId,
+            repo: plan.repo,
+            code: value.code,
+            reason,
+            message: value.message,
+          });
+        },
+      );
+      running.set(downloadId, { controller, name: plan.name, finished });
+      void finished.finally(() => running.delete(downloadId));
+      return {
+        downloadId,
+        repo: plan.repo,
+        commit: plan.commit,
+        name: plan.name,
+        files: plan.files.length,
+        totalBytes: plan.totalBytes,
+      };
+    },
+    cancel(downloadId) {
+      const download = running.get(downloadId);
+      download?.controller.abort();
+      return { cancelled: download !== undefined };
+    },
+    settled: async (downloadId) => running.get(downloadId)?.finished,
+    async close() {
+      const all = [...running.values()];
+      for (const download of all) download.controller.abort();
+      await Promise.all(all.map((d) => d.finished));
+    },
+  };
+}
