@@ -154,7 +154,9 @@ function unreachable(endpoint: string, error: unknown, signal?: AbortSignal): Er
 }
 
 export function cancelled(): StudioError {
-  return new StudioError('download_failed', 'download cancelled', { reason: 'cancelled' });
+  return new StudioError('download_failed', 'download cancelled (its partial files are kept: downloading it again resumes)', {
+    reason: 'cancelled',
+  });
 }
 
 async function hubError(
