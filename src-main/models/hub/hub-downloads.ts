@@ -9,7 +9,7 @@ import type { DownloadStarted } from '../../shared/models';
 import type { ModelLibrary } from '../model-library';
 import type { RetryPolicy } from './file-download';
 import { createHubClient } from './hub-client';
-import { planDownload, runDownload, type CheckpointImporter } from './hub-download';
+import { planDownload, runDownload, type CheckpointImporter, type DownloadProgress } from './hub-download';
 
 export interface HubDownloads {
   start(request: { repo: string; revision: string; name?: string }): Promise<DownloadStarted>;
@@ -48,20 +48,19 @@ export function createHubDownloads(deps: HubDownloadsDeps): HubDownloads {
       const plan = await planDownload(client, request, { importCheckpoint: deps.importCheckpoint, nameTaken });
       const downloadId = randomUUID();
       const controller = new AbortController();
-      let lastEvent = 0;
+      const progress = trailingThrottle(everyMs, (p: DownloadProgress) =>
+        deps.events.emit('models.download.progress', { downloadId, ...p }),
+      );
       const finished = runDownload(plan, {
         ...places,
         client,
         importCheckpoint: deps.importCheckpoint,
         retry: deps.retry,
         signal: controller.signal,
-        onProgress: (progress) => {
-          const now = Date.now();
-          if (now - lastEvent < everyMs && progress.filesDone < progress.filesTotal) return;
-          lastEvent = now;
-          deps.events.emit('models.download.progress', { downloadId, ...progress });
-        },
-      }).then(
+        onProgress: progress.push,
+      })
+        .finally(progress.flush)
+        .then(
         () => {
           const model = deps.library.resolve(plan.name);
           deps.log?.(`downloaded ${plan.repo}@${plan.commit} as ${plan.name}`);
@@ -108,4 +107,28 @@ export function createHubDownloads(deps: HubDownloadsDeps): HubDownloads {
       await Promise.all(all.map((d) => d.finished));
     },
   };
+}
+
+/** At most one call per `everyMs`, and the latest value always delivered (a stalled download shows where it stands). */
+function trailingThrottle<T>(everyMs: number, deliver: (value: T) => void) {
+  let last = 0;
+  let pending: { value: T } | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (!pending) return;
+    last = Date.now();
+    const { value } = pending;
+    pending = null;
+    deliver(value);
+  };
+  const push = (value: T) => {
+    pending = { value };
+    if (timer) return;
+    const wait = last + everyMs - Date.now();
+    if (wait <= 0) flush();
+    else timer = setTimeout(flush, wait);
+  };
+  return { push, flush };
 }
