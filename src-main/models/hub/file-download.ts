@@ -2,12 +2,9 @@
 // (bounded retries), and the whole file is checked against the Hub's hash before it takes its name. A file with the
 // wrong hash is deleted and refused, never retried into place.
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { StudioError } from '../../shared/errors';
 import { cancelled, isTransient, type HubClient, type HubFile } from './hub-client';
 
@@ -93,19 +90,19 @@ async function fetchInto(job: FileDownload, part: string): Promise<void> {
     throw new StudioError('download_failed', `${file.path}: the server resumed at the wrong offset`, { reason: 'http' });
   }
 
+  // Chunk by chunk, each written before the next is read: whatever arrived before a cut is on disk to resume from.
   let received = start;
-  const count = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
+  const out = await open(part, start > 0 ? 'a' : 'w');
+  try {
+    for await (const chunk of (response.body ?? []) as AsyncIterable<Uint8Array>) {
       received += chunk.length;
-      if (received > file.size) return done(new StudioError('download_failed', `${file.path}: larger than listed`));
+      if (received > file.size) throw new StudioError('download_failed', `${file.path}: larger than the Hub lists`);
+      await out.write(chunk);
       job.onBytes?.(received);
-      done(null, chunk);
-    },
-  });
-  const body = response.body
-    ? Readable.fromWeb(response.body as WebReadableStream<Uint8Array>)
-    : Readable.from([] as Buffer[]);
-  await pipeline(body, count, createWriteStream(part, { flags: start > 0 ? 'a' : 'w' }), { signal: job.signal });
+    }
+  } finally {
+    await out.close();
+  }
   if (received < file.size) throw transient(`${file.path}: the connection ended at ${received} of ${file.size} bytes`);
 }
 

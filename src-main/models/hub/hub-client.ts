@@ -86,7 +86,8 @@ export function createHubClient(options: HubClientOptions): HubClient {
         throw unreachable(endpoint, error, signal);
       }
       const parsed = repoInfoSchema.safeParse(body);
-      if (!parsed.success) {
+      // Sizes come with ?blobs=true; without them nothing could be checked or resumed.
+      if (!parsed.success || parsed.data.siblings.some((s) => s.size === undefined && s.lfs === undefined)) {
         throw new StudioError('download_failed', `${endpoint} answered for ${repo} with something not a Hub listing`, {
           reason: 'http',
         });
@@ -97,7 +98,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
         commit: parsed.data.sha,
         files: parsed.data.siblings.map((s) => ({
           path: s.rfilename,
-          size: s.lfs?.size ?? s.size ?? -1,
+          size: s.lfs?.size ?? s.size!,
           sha256: s.lfs?.sha256 ?? null,
           gitSha1: !s.lfs && s.blobId && /^[0-9a-f]{40}$/.test(s.blobId) ? s.blobId : null,
         })),
@@ -126,7 +127,15 @@ export function isTransient(error: unknown): boolean {
   const code = (error as { code?: string }).code ?? (error.cause as { code?: string } | undefined)?.code;
   return (
     error.message === 'terminated' ||
-    ['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'ERR_STREAM_PREMATURE_CLOSE'].includes(code ?? '')
+    [
+      'ECONNRESET',
+      'EPIPE',
+      'ETIMEDOUT',
+      'UND_ERR_SOCKET',
+      'UND_ERR_BODY_TIMEOUT',
+      'UND_ERR_HEADERS_TIMEOUT',
+      'ERR_STREAM_PREMATURE_CLOSE',
+    ].includes(code ?? '')
   );
 }
 

@@ -36,7 +36,10 @@ export interface HubDownloadsDeps {
 }
 
 export function createHubDownloads(deps: HubDownloadsDeps): HubDownloads {
-  const running = new Map<string, { controller: AbortController; name: string; finished: Promise<void> }>();
+  const running = new Map<
+    string,
+    { controller: AbortController; name: string; repo: string; commit: string; finished: Promise<void> }
+  >();
   const places = { downloadsDir: path.join(deps.dataDir, 'downloads'), modelsDir: deps.library.userDir };
   const everyMs = deps.progressEveryMs ?? 200;
 
@@ -46,6 +49,9 @@ export function createHubDownloads(deps: HubDownloadsDeps): HubDownloads {
       const nameTaken = (name: string) =>
         deps.library.resolve(name) !== undefined || [...running.values()].some((d) => d.name === name);
       const plan = await planDownload(client, request, { importCheckpoint: deps.importCheckpoint, nameTaken });
+      // Two downloads of one commit would write the same partial files.
+      const same = [...running.values()].find((d) => d.repo === plan.repo && d.commit === plan.commit);
+      if (same) throw new StudioError('conflict', `${plan.repo}@${plan.commit} is already downloading (as ${same.name})`);
       const downloadId = randomUUID();
       const controller = new AbortController();
       const progress = trailingThrottle(everyMs, (p: DownloadProgress) =>
@@ -84,7 +90,7 @@ export function createHubDownloads(deps: HubDownloadsDeps): HubDownloads {
           });
         },
       );
-      running.set(downloadId, { controller, name: plan.name, finished });
+      running.set(downloadId, { controller, name: plan.name, repo: plan.repo, commit: plan.commit, finished });
       void finished.finally(() => running.delete(downloadId));
       return {
         downloadId,

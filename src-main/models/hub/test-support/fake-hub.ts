@@ -32,6 +32,10 @@ export interface FakeHub {
   cutOnce: Set<string>;
   /** Bytes served in place of a file's own (its listing keeps the true size and hash). */
   tampered: Map<string, Buffer>;
+  /** Every GET of these paths sends half its body, then drops the connection. */
+  alwaysCut: Set<string>;
+  /** These paths are served whole whatever Range is asked for (a server without range support). */
+  ignoreRange: Set<string>;
   /** The next GET of each of these paths sends half its body, then stalls until the client gives up. */
   stallOnce: Set<string>;
   close(): Promise<void>;
@@ -60,6 +64,8 @@ export async function startFakeHub(): Promise<FakeHub> {
   const cutOnce = new Set<string>();
   const tampered = new Map<string, Buffer>();
   const stallOnce = new Set<string>();
+  const alwaysCut = new Set<string>();
+  const ignoreRange = new Set<string>();
   const blobs = new Map<string, Buffer>();
 
   const record = (server: RecordedRequest['server'], req: http.IncomingMessage) =>
@@ -81,7 +87,7 @@ export async function startFakeHub(): Promise<FakeHub> {
   const cdnOrigin = await listen(cdn);
 
   function sendBytes(req: http.IncomingMessage, res: http.ServerResponse, bytes: Buffer, file: string): void {
-    const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+    const range = ignoreRange.has(file) ? null : /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
     const start = range ? Number(range[1]) : 0;
     if (start > bytes.length || (range && start === bytes.length && bytes.length > 0)) {
       return void res.writeHead(416, { 'content-range': `bytes */${bytes.length}` }).end();
@@ -91,9 +97,9 @@ export async function startFakeHub(): Promise<FakeHub> {
     if (range) headers['content-range'] = `bytes ${start}-${bytes.length - 1}/${bytes.length}`;
     res.writeHead(range ? 206 : 200, headers);
     if (req.method === 'HEAD') return void res.end();
-    if (cutOnce.delete(file)) {
+    if (cutOnce.delete(file) || alwaysCut.has(file)) {
       // Half the body, then a dead connection: what a dropped Wi-Fi looks like to the client.
-      res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.socket?.destroy());
+      res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.socket?.end());
       return;
     }
     if (stallOnce.delete(file)) return void res.write(body.subarray(0, Math.floor(body.length / 2)));
@@ -153,6 +159,8 @@ export async function startFakeHub(): Promise<FakeHub> {
     cutOnce,
     tampered,
     stallOnce,
+    alwaysCut,
+    ignoreRange,
     close: async () => {
       for (const server of [hub, cdn]) server.closeAllConnections();
       await Promise.all([hub, cdn].map((s) => new Promise((done) => s.close(done))));
