@@ -21,10 +21,13 @@ export interface RepoInfo {
   /** The commit the revision points to now: files are fetched from it, so a push mid-download changes nothing. */
   commit: string;
   files: HubFile[];
+  /** Gated repositories list their files to anyone but serve them only to accounts that accepted the conditions. */
+  gated: boolean;
 }
 
 export interface HubClient {
   readonly endpoint: string;
+  readonly authenticated: boolean;
   repoInfo(repo: string, revision: string, signal?: AbortSignal): Promise<RepoInfo>;
   /** A GET of one file from byte `start` on (a Range request when start > 0), redirects followed; 2xx only. */
   openFile(repo: string, commit: string, file: string, start: number, signal?: AbortSignal): Promise<Response>;
@@ -44,7 +47,11 @@ const siblingSchema = z.object({
   blobId: z.string().optional(),
   lfs: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), size: z.number().int().nonnegative() }).optional(),
 });
-const repoInfoSchema = z.object({ sha: z.string().regex(/^[0-9a-f]{40}$/), siblings: z.array(siblingSchema) });
+const repoInfoSchema = z.object({
+  sha: z.string().regex(/^[0-9a-f]{40}$/),
+  siblings: z.array(siblingSchema),
+  gated: z.union([z.boolean(), z.string()]).optional(),
+});
 
 export function createHubClient(options: HubClientOptions): HubClient {
   const endpoint = options.endpoint.replace(/\/+$/, '');
@@ -75,6 +82,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
 
   return {
     endpoint,
+    authenticated: Boolean(options.token),
     async repoInfo(repo, revision, signal) {
       const url = `${endpoint}/api/models/${repo}/revision/${encodeURIComponent(revision)}?blobs=true`;
       const response = await request(url, { accept: 'application/json' }, signal);
@@ -96,6 +104,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
         repo,
         revision,
         commit: parsed.data.sha,
+        gated: parsed.data.gated !== undefined && parsed.data.gated !== false,
         files: parsed.data.siblings.map((s) => ({
           path: s.rfilename,
           size: s.lfs?.size ?? s.size!,
@@ -176,13 +185,7 @@ async function hubError(
   const code = response.headers.get('x-error-code');
   const status = response.status;
   const { endpoint, repo } = at;
-  if (status === 401 && code === 'GatedRepo') {
-    return new StudioError(
-      'download_failed',
-      `${repo} is gated on ${endpoint}: accept its conditions on the Hub, then set HF_TOKEN to a token of that account`,
-      { reason: 'gated', status },
-    );
-  }
+  if ((status === 401 || status === 403) && code === 'GatedRepo') return gatedError(endpoint, repo, status);
   if (status === 401 || (status === 404 && (code === 'RepoNotFound' || code === null) && at.file === undefined)) {
     return new StudioError(
       'not_found',
@@ -207,5 +210,13 @@ async function hubError(
     'download_failed',
     `${endpoint} answered HTTP ${status} for ${at.file ? `${repo}/${at.file}` : repo}`,
     { reason: transient ? 'transient' : 'http', status },
+  );
+}
+
+export function gatedError(endpoint: string, repo: string, status?: number): StudioError {
+  return new StudioError(
+    'download_failed',
+    `${repo} is gated on ${endpoint}: accept its conditions on the Hub, then set HF_TOKEN to a token of that account`,
+    { reason: 'gated', status },
   );
 }

@@ -223,6 +223,14 @@ describe('models.download', () => {
       const cdn = hub.requests.filter((r) => r.server === 'cdn');
       expect(cdn.length).toBeGreaterThan(0);
       expect(cdn.every((r) => r.authorization === null)).toBe(true);
+      // A token whose account has not accepted the conditions: the listing comes, the files do not.
+      await withToken.call('models.remove', { model: 'gated', deleteFiles: true });
+      hub.repos.get('studio/gated')!.gatedToken = 'hf_other';
+      const refused = await download({ repo: 'studio/gated' }, withToken);
+      expect(refused.ended.payload).toMatchObject({
+        reason: 'gated',
+        message: expect.stringMatching(/^studio\/gated is gated on /),
+      });
     } finally {
       await withToken.close();
     }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { checkModelFolder, requiredModelFiles } from '../../engine';
 import { StudioError } from '../../shared/errors';
 import { downloadFile, type RetryPolicy } from './file-download';
-import type { HubClient, HubFile } from './hub-client';
+import { gatedError, type HubClient, type HubFile } from './hub-client';
 import { isPipelineFile, repoLayout } from './pipeline-files';
 
 /**
@@ -48,6 +48,8 @@ export async function planDownload(
   options: { importCheckpoint?: CheckpointImporter; nameTaken: (name: string) => boolean; signal?: AbortSignal },
 ): Promise<DownloadPlan> {
   const info = await client.repoInfo(request.repo, request.revision, options.signal);
+  // Said now rather than at the first file: without a token no file of a gated repository will come.
+  if (info.gated && !client.authenticated) throw gatedError(client.endpoint, request.repo);
   const name = request.name ?? request.repo.split('/').pop()!;
   if (options.nameTaken(name)) {
     throw new StudioError('conflict', `a model named ${name} is already installed (choose another name)`, {

@@ -116,8 +116,10 @@ export async function startFakeHub(): Promise<FakeHub> {
     const fail = (status: number, code: string, message: string) =>
       res.writeHead(status, { 'x-error-code': code, 'x-error-message': message }).end(JSON.stringify({ error: message }));
     if (!repo) return fail(401, 'RepoNotFound', 'Repository not found');
-    if (repo.gatedToken !== undefined && req.headers.authorization !== `Bearer ${repo.gatedToken}`) {
-      return fail(401, 'GatedRepo', `Access to model ${repoId} is restricted.`);
+    // As on the Hub: a gated repository's listing is public, its files are not (401 anonymous, 403 not accepted).
+    const auth = req.headers.authorization;
+    if (resolve && repo.gatedToken !== undefined && auth !== `Bearer ${repo.gatedToken}`) {
+      return fail(auth ? 403 : 401, 'GatedRepo', `Access to model ${repoId} is restricted.`);
     }
     const revision = decodeURIComponent(api?.[2] ?? resolve?.[2] ?? '');
     if (revision !== 'main' && revision !== repo.commit) return fail(404, 'RevisionNotFound', 'Invalid rev id');
@@ -129,7 +131,8 @@ export async function startFakeHub(): Promise<FakeHub> {
         ...(isLfs(rfilename) ? { lfs: { sha256: sha256(bytes), size: bytes.length, pointerSize: 134 } } : {}),
       }));
       res.writeHead(200, { 'content-type': 'application/json' });
-      return void res.end(JSON.stringify({ id: repoId, sha: repo.commit, siblings }));
+      const gated = repo.gatedToken !== undefined ? 'manual' : false;
+      return void res.end(JSON.stringify({ id: repoId, sha: repo.commit, gated, siblings }));
     }
     const file = decodeURIComponent(resolve?.[3] ?? '');
     const bytes = repo.files.get(file);
