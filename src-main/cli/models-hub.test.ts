@@ -67,6 +67,12 @@ describe('studio models download / export', () => {
     expect((await run('models', 'download', 'a/../b')).code).toBe(2);
     expect((await run('models', 'download', 'a/b', '--name', '../x')).error[0]).toMatch(/^studio models: --name: /);
     expect((await run('models', 'list', '--revision', 'x')).code).toBe(2);
+    expect(await run('settings', 'set', 'hubEndpoint', 'ftp://mirror')).toMatchObject({
+      code: 2,
+      error: [
+        "studio settings: setting hubEndpoint: the Hub endpoint must be an http:// or https:// URL, got 'ftp://mirror'",
+      ],
+    });
     const offline = await deadEndpoint();
     await run('settings', 'set', 'hubEndpoint', offline);
     expect(await run('models', 'download', 'studio/tiny-sd-onnx', '--name', 'other')).toMatchObject({
