@@ -41,6 +41,14 @@ test('a model downloads from the Hub endpoint in Settings, with progress, cancel
 
     await form.getByRole('button', { name: 'Download' }).click();
     await expect(page.getByRole('article', { name: 'tiny-hub' })).toContainText('SD 1.x');
+
+    // The same repository again: its name is taken, so it is installed under another one.
+    await form.getByLabel('Repository').fill('studio/tiny-hub');
+    await form.getByRole('button', { name: 'Download' }).click();
+    await expect(error).toContainText('a model named tiny-hub is already installed');
+    await form.getByLabel('Name').fill('tiny-again');
+    await form.getByRole('button', { name: 'Download' }).click();
+    await expect(page.getByRole('article', { name: 'tiny-again' })).toContainText('In the data directory');
     await expect(form.getByLabel('Repository')).toHaveValue('');
     expect(hub.requests.some((r) => r.range !== null && r.url.includes('unet%2Fmodel.onnx'))).toBe(true);
   } finally {

@@ -9,6 +9,8 @@ export type DownloadProgress = Omit<Events['models.download.progress'], 'downloa
 export class HubDownloadState {
   repo = $state('');
   revision = $state('main');
+  /** The installed model's name; empty: the repository's name. */
+  name = $state('');
   phase = $state<'idle' | 'starting' | 'downloading' | 'cancelling'>('idle');
   started = $state<DownloadStarted | null>(null);
   progress = $state<DownloadProgress | null>(null);
@@ -29,6 +31,7 @@ export class HubDownloadState {
         if (!mine(done)) return;
         this.finish();
         this.repo = '';
+        this.name = '';
         this.studio.notify({ level: 'info', message: `Downloaded ${done.repo} as ${done.model.name}` });
         void this.installed(done.model.name);
       }),
@@ -51,7 +54,12 @@ export class HubDownloadState {
     this.error = null;
     this.progress = null;
     try {
-      this.started = await this.studio.api.call('models.download', { repo, revision: this.revision.trim() || 'main' });
+      const name = this.name.trim() || undefined;
+      this.started = await this.studio.api.call('models.download', {
+        repo,
+        revision: this.revision.trim() || 'main',
+        name,
+      });
       this.phase = 'downloading';
     } catch (error) {
       this.finish();
