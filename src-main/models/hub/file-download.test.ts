@@ -64,6 +64,22 @@ describe('downloadFile', () => {
     }
   });
 
+  it('tries again after a server error, and not after a missing file', async () => {
+    const dest = path.join(temp, 'busy', 'model.onnx');
+    hub.failOnce.set(unet, 503);
+    hub.requests.length = 0;
+    await fetchUnet(dest);
+    expect(readFileSync(dest).equals(unetBytes)).toBe(true);
+    expect(hub.requests.filter((r) => r.server === 'hub').map((r) => r.url.endsWith('unet/model.onnx'))).toEqual([
+      true,
+      true,
+    ]);
+    const missing = { ...file, path: 'unet/gone.onnx' };
+    await expect(
+      downloadFile({ client, repo: 'studio/tiny', commit, file: missing, dest: path.join(temp, 'gone.onnx') }),
+    ).rejects.toMatchObject({ code: 'not_found', message: 'studio/tiny has no file unet/gone.onnx' });
+  });
+
   it('gives up after the bounded retries, keeping what arrived for the next run', async () => {
     const dest = path.join(temp, 'cut', 'model.onnx');
     hub.alwaysCut.add(unet);

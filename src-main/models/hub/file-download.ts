@@ -133,7 +133,7 @@ function contentRangeStartsAt(header: string | null, start: number): boolean {
 }
 
 function transient(message: string): StudioError {
-  return new StudioError('download_failed', message, { reason: 'transient' });
+  return new StudioError('download_failed', message, { reason: 'http', transient: true });
 }
 
 /** What the caller sees once retries are spent: never a bare "terminated". */

@@ -128,8 +128,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
 /** Whether a failure may pass when tried again: a cut connection, a server error, too many requests. */
 export function isTransient(error: unknown): boolean {
   if (error instanceof StudioError) {
-    const reason = (error.details as { reason?: string } | undefined)?.reason;
-    return reason === 'transient';
+    return (error.details as { transient?: boolean } | undefined)?.transient === true;
   }
   if (!(error instanceof Error) || error.name === 'AbortError') return false;
   // fetch's body stream ends with "terminated" (cause: the socket closed); node streams with ECONNRESET & co.
@@ -209,7 +208,7 @@ async function hubError(
   return new StudioError(
     'download_failed',
     `${endpoint} answered HTTP ${status} for ${at.file ? `${repo}/${at.file}` : repo}`,
-    { reason: transient ? 'transient' : 'http', status },
+    { reason: 'http', status, ...(transient ? { transient } : {}) },
   );
 }
 

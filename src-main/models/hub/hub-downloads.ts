@@ -2,6 +2,7 @@
 // or an unreachable endpoint is the method's own error), then run in the background with progress events, one
 // cancel per download, and the model added to the library when it is installed.
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { EventHub } from '../../event-hub';
 import { StudioError } from '../../shared/errors';
@@ -47,7 +48,9 @@ export function createHubDownloads(deps: HubDownloadsDeps): HubDownloads {
     async start(request) {
       const client = createHubClient({ endpoint: deps.endpoint(), token: deps.token() || undefined, fetch: deps.fetch });
       const nameTaken = (name: string) =>
-        deps.library.resolve(name) !== undefined || [...running.values()].some((d) => d.name === name);
+        deps.library.resolve(name) !== undefined ||
+        existsSync(path.join(places.modelsDir, name)) ||
+        [...running.values()].some((d) => d.name === name);
       const plan = await planDownload(client, request, { importCheckpoint: deps.importCheckpoint, nameTaken });
       // Two downloads of one commit would write the same partial files.
       const same = [...running.values()].find((d) => d.repo === plan.repo && d.commit === plan.commit);

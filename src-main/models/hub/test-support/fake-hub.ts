@@ -32,6 +32,8 @@ export interface FakeHub {
   cutOnce: Set<string>;
   /** Bytes served in place of a file's own (its listing keeps the true size and hash). */
   tampered: Map<string, Buffer>;
+  /** The next request for each of these paths is answered with this status (a 503, a 429). */
+  failOnce: Map<string, number>;
   /** Every GET of these paths sends half its body, then drops the connection. */
   alwaysCut: Set<string>;
   /** These paths are served whole whatever Range is asked for (a server without range support). */
@@ -65,6 +67,7 @@ export async function startFakeHub(): Promise<FakeHub> {
   const tampered = new Map<string, Buffer>();
   const stallOnce = new Set<string>();
   const alwaysCut = new Set<string>();
+  const failOnce = new Map<string, number>();
   const ignoreRange = new Set<string>();
   const blobs = new Map<string, Buffer>();
 
@@ -135,6 +138,11 @@ export async function startFakeHub(): Promise<FakeHub> {
       return void res.end(JSON.stringify({ id: repoId, sha: repo.commit, gated, siblings }));
     }
     const file = decodeURIComponent(resolve?.[3] ?? '');
+    const failure = failOnce.get(file);
+    if (failure !== undefined) {
+      failOnce.delete(file);
+      return fail(failure, 'Busy', 'try again later');
+    }
     const bytes = repo.files.get(file);
     if (!resolve || !bytes) return fail(404, 'EntryNotFound', `${file} does not exist`);
     const common = { 'x-repo-commit': repo.commit };
@@ -163,6 +171,7 @@ export async function startFakeHub(): Promise<FakeHub> {
     tampered,
     stallOnce,
     alwaysCut,
+    failOnce,
     ignoreRange,
     close: async () => {
       for (const server of [hub, cdn]) server.closeAllConnections();
