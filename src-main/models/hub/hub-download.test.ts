@@ -112,11 +112,12 @@ describe('models.download', () => {
     expect(readdirSync(path.join(jobs.dataDir, 'downloads'))).toEqual([]);
 
     const [details] = await jobs.call<ModelDetails[]>('models.details', { model: 'tiny-hub' });
-    const [original] = await jobs.call<ModelDetails[]>('models.details', {});
     expect(details).toMatchObject({ id: 'user:tiny-hub', source: 'data', problems: [], readme: '# tiny-sd on the Hub\n' });
     const added = await jobs.call<ModelDetails>('models.add', { path: tinySd });
     expect(details.hash).toBe(added.hash);
-    expect(original.id).toBe('bundled:tiny-shapes');
+    // And the studio generates with it at once.
+    const done = await jobs.generate({ model: 'tiny-hub', prompt: 'a red circle', seed: '3', steps: 2 });
+    expect(done.images).toHaveLength(1);
   }, 60_000);
 
   it('resumes a file after the connection is cut, with a Range request, and checks its hash', async () => {
