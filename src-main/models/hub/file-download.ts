@@ -6,7 +6,8 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { StudioError } from '../../shared/errors';
-import { cancelled, isTransient, type HubClient, type HubFile } from './hub-client';
+import type { HubClient, HubFile } from './hub-client';
+import { cancelled, isTransient } from './hub-errors';
 
 export interface RetryPolicy {
   /** Tries per file, the first included. */

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { checkModelFolder, requiredModelFiles } from '../../engine';
 import { StudioError } from '../../shared/errors';
 import { downloadFile, type RetryPolicy } from './file-download';
-import { gatedError, type HubClient, type HubFile } from './hub-client';
+import type { HubClient, HubFile } from './hub-client';
+import { gatedError } from './hub-errors';
 import { isPipelineFile, repoLayout } from './pipeline-files';
 
 /**
