@@ -80,8 +80,13 @@ export function createHubDownloads(deps: HubDownloadsDeps): HubDownloads {
           });
         },
         (error: unknown) => {
+          // A disk error (full, not writable) is the user's to fix: say it as the system said it.
           const value =
-            error instanceof StudioError ? error : new StudioError('internal', `download of ${plan.repo} failed`);
+            error instanceof StudioError
+              ? error
+              : new StudioError('download_failed', `${plan.repo}: ${error instanceof Error ? error.message : error}`, {
+                  reason: 'io',
+                });
           if (!(error instanceof StudioError)) deps.log?.(`download of ${plan.repo} failed: ${String(error)}`);
           const reason = (value.details as { reason?: string } | undefined)?.reason ?? null;
           deps.events.emit('models.download.failed', {
