@@ -23,6 +23,9 @@ import { modelHandlers } from './models/handlers';
 import { importedLocations } from './models/imported-locations';
 import { createModelLibrary, type ModelLibrary } from './models/model-library';
 import { createModelManager } from './models/model-manager';
+import { createHubDownloads, type HubDownloads } from './models/hub/hub-downloads';
+import type { RetryPolicy } from './models/hub/file-download';
+import { conceptSection } from './models/model-export';
 import type { Handlers } from './shared/contract';
 import { defaultSettings, type Settings } from './shared/settings';
 import { settingsHandlers, systemHandlers } from './system/handlers';
@@ -62,6 +65,10 @@ export interface StudioOptions {
   reproduceWith?: GalleryGenerate;
   /** The file manager and native folder picker, from the desktop app; the server and the CLI have none. */
   desktop?: DesktopActions;
+  /** A Hub access token for gated or private repositories. Default: HF_TOKEN (or HUGGING_FACE_HUB_TOKEN). */
+  hubToken?: string;
+  /** How often a cut download is tried again (tests shorten the waits). */
+  hubRetry?: RetryPolicy;
 }
 
 export interface Studio {
@@ -72,6 +79,7 @@ export interface Studio {
   readonly gallery: Gallery;
   readonly concepts: ConceptLibrary;
   readonly settings: SettingsStore;
+  readonly downloads: HubDownloads;
   close(): Promise<void>;
 }
 
@@ -204,6 +212,16 @@ export function createStudio(options: StudioOptions): Studio {
     (error: unknown) => log(`gallery check failed: ${String(error)}`),
   );
 
+  const downloads = createHubDownloads({
+    dataDir,
+    library: models,
+    events,
+    endpoint: () => settings.get().hubEndpoint,
+    token: () => options.hubToken ?? (process.env.HF_TOKEN || process.env.HUGGING_FACE_HUB_TOKEN),
+    retry: options.hubRetry,
+    log,
+  });
+
   const handlers: Handlers = {
     ...systemHandlers({ systemInfo, dataDir, desktop: options.desktop }),
     ...modelHandlers(
@@ -212,7 +230,10 @@ export function createStudio(options: StudioOptions): Studio {
         locations: importedLocations(db),
         storeDefault: (id) => settings.set('defaultModel', id),
         provider: () => resolveProviders(providerPreference())[0],
+        exportSections: ({ textWidth }) => [conceptSection(concepts.list(), textWidth)],
+        appVersion: options.appVersion,
       }),
+      downloads,
       options.desktop,
     ),
     ...generationHandlers(generation),
@@ -233,7 +254,9 @@ export function createStudio(options: StudioOptions): Studio {
     gallery,
     concepts,
     settings,
+    downloads,
     async close() {
+      await downloads.close();
       await queue?.close();
       await inspector.dispose();
       await reconciled;

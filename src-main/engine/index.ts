@@ -26,5 +26,11 @@ export {
   type ProviderPreference,
 } from './execution-providers';
 export type { SchedulerId } from './schedulers/scheduler';
-export { checkModelFolder, graphPrecision, type FolderProblem, type FolderReport } from './model-folder-check';
+export {
+  checkModelFolder,
+  graphPrecision,
+  requiredFiles as requiredModelFiles,
+  type FolderProblem,
+  type FolderReport,
+} from './model-folder-check';
 export { resolveProviders } from './execution-providers';

@@ -19,7 +19,7 @@ export interface FolderReport {
 }
 
 /** The files every pipeline needs, folder by folder. */
-const requiredFiles = [
+export const requiredFiles: readonly string[] = [
   'model_index.json',
   'scheduler/scheduler_config.json',
   'tokenizer/vocab.json',

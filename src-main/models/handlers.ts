@@ -3,11 +3,16 @@
 // typed path.
 import type { Handlers, MethodName } from '../shared/contract';
 import { requireDesktop, type DesktopActions } from '../system';
+import type { HubDownloads } from './hub/hub-downloads';
 import type { ModelManager } from './model-manager';
 
 type ModelMethod = Exclude<Extract<MethodName, `models.${string}`>, 'models.describe'>;
 
-export function modelHandlers(models: ModelManager, desktop?: DesktopActions): Pick<Handlers, ModelMethod> {
+export function modelHandlers(
+  models: ModelManager,
+  downloads: HubDownloads,
+  desktop?: DesktopActions,
+): Pick<Handlers, ModelMethod> {
   return {
     'models.list': () => models.list(),
     'models.details': ({ model }) => models.details(model),
@@ -18,5 +23,8 @@ export function modelHandlers(models: ModelManager, desktop?: DesktopActions): P
     'models.pickFolder': async () => ({
       path: await requireDesktop(desktop, 'Choosing a folder').chooseFolder('Choose a model folder'),
     }),
+    'models.download': (request) => downloads.start(request),
+    'models.downloadCancel': ({ downloadId }) => downloads.cancel(downloadId),
+    'models.export': ({ model, dir }) => models.export(model, dir),
   };
 }

@@ -6,9 +6,10 @@ import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { checkModelFolder, graphPrecision } from '../engine';
 import { StudioError } from '../shared/errors';
-import { maxReadmeChars, type ModelDetails } from '../shared/models';
+import { maxReadmeChars, type ModelDetails, type ModelExportResult } from '../shared/models';
 import type { ModelSummary } from '../shared/system-types';
 import type { ImportedLocations, ModelLibrary, ModelLocation } from './model-library';
+import { exportModel, type ExportSections } from './model-export';
 
 export interface ModelManager {
   details(idOrName?: string): Promise<ModelDetails[]>;
@@ -16,6 +17,8 @@ export interface ModelManager {
   remove(idOrName: string, deleteFiles: boolean): Promise<{ removed: string; deletedFiles: boolean }>;
   setDefault(idOrName: string): ModelSummary[];
   list(): ModelSummary[];
+  /** Writes the model as a diffusers ONNX folder into `dir` (new or empty). */
+  export(idOrName: string, dir: string): Promise<ModelExportResult>;
 }
 
 export function createModelManager(deps: {
@@ -25,6 +28,9 @@ export function createModelManager(deps: {
   storeDefault: (id: string | null) => void;
   /** The execution provider jobs run on now. */
   provider: () => string;
+  /** What the export lists beside the model (concepts; LoRAs when the studio has them). */
+  exportSections?: ExportSections;
+  appVersion?: string;
 }): ModelManager {
   const { library } = deps;
 
@@ -103,6 +109,8 @@ export function createModelManager(deps: {
       if (model.default) deps.storeDefault(null);
       return { removed: model.id, deletedFiles: model.source === 'data' };
     },
+    export: (idOrName, dir) =>
+      exportModel(find(idOrName), dir, { sections: deps.exportSections, appVersion: deps.appVersion }),
     setDefault(idOrName) {
       deps.storeDefault(find(idOrName).id);
       return library.list().map(summary);

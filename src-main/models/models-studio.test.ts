@@ -130,6 +130,7 @@ describe('settings methods', () => {
       defaultModel: null,
       defaultScheduler: null,
       theme: 'dark',
+      hubEndpoint: 'https://huggingface.co',
     });
     await ok('settings.set', { key: 'theme', value: 'light' });
     await ok('settings.set', { key: 'threads', value: 3 });

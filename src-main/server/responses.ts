@@ -22,6 +22,8 @@ const statusFor: Record<ErrorCode, number> = {
   busy: 429,
   // The method exists but this studio runs without a desktop: the same request will not work here later either.
   unsupported: 400,
+  // The studio could not get a file from another server (the Hub): a bad gateway, in HTTP's words.
+  download_failed: 502,
   internal: 500,
 };
 

@@ -41,7 +41,19 @@ import {
 } from './gallery';
 import { generateRequestSchema, type JobEvents, type ModelInfo } from './generation';
 import type { ModelSummary, SystemInfo } from './system-types';
-import { modelAddSchema, modelDetailsSchema, modelRefSchema, modelRemoveSchema, type ModelDetails } from './models';
+import {
+  downloadRefSchema,
+  modelAddSchema,
+  modelDetailsSchema,
+  modelDownloadSchema,
+  modelExportSchema,
+  modelRefSchema,
+  modelRemoveSchema,
+  type DownloadStarted,
+  type ModelExportResult,
+  type ModelDetails,
+  type ModelEvents,
+} from './models';
 import { settingsSetSchema, type CacheReport, type Settings } from './settings';
 
 interface MethodSpec<I extends z.ZodType, R> {
@@ -148,6 +160,27 @@ export const methods = {
   'system.openDataDir': method<{ opened: boolean }>()(noInput, ['unsupported']),
   /** The native folder picker, for models.add: the folder the user chose, or null when they cancelled. */
   'models.pickFolder': method<{ path: string | null }>()(noInput, ['unsupported']),
+  /**
+   * Starts a download of a diffusers ONNX repository from the Hub (the `hubEndpoint` setting): the repository is read
+   * first (a missing repo, a gated one, an unreachable Hub or a repo with no ONNX pipeline fail here); the files then
+   * arrive with `models.download.*` events, and the model is installed in the data directory's models/.
+   */
+  'models.download': method<DownloadStarted>()(modelDownloadSchema, [
+    'invalid_input',
+    'not_found',
+    'conflict',
+    'unsupported',
+    'download_failed',
+  ]),
+  /** Stops a download; its partial files stay in the data directory, and the next download of it resumes them. */
+  'models.downloadCancel': method<{ cancelled: boolean }>()(downloadRefSchema),
+  /** Writes an installed model as a diffusers ONNX folder (OnnxStableDiffusionPipeline) to an empty or new folder. */
+  'models.export': method<ModelExportResult>()(modelExportSchema, [
+    'not_found',
+    'invalid_input',
+    'conflict',
+    'model_invalid',
+  ]),
 } as const;
 
 export type Methods = typeof methods;
@@ -162,7 +195,7 @@ export type Handlers = {
 };
 
 /** Events the main process pushes to every open view. */
-export interface Events extends JobEvents, GalleryEvents {
+export interface Events extends JobEvents, GalleryEvents, ModelEvents {
   /** A finished job's images, saved in the gallery: each carries its gallery id. */
   'job.done': Omit<JobEvents['job.done'], 'images'> & { images: GalleryImageRef[]; concepts: GalleryConcept[] };
   'system.notice': { level: 'info' | 'warning' | 'error'; message: string };

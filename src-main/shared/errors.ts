@@ -16,6 +16,8 @@ export const errorCodes = [
   'busy',
   /** This studio cannot do it here: a desktop action (a native dialog, the file manager) without the desktop app. */
   'unsupported',
+  /** A download failed: `details.reason` says why (offline, gated, forbidden, hash_mismatch, http, io, cancelled). */
+  'download_failed',
   'internal',
 ] as const;
 

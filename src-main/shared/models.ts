@@ -48,3 +48,73 @@ export const modelRemoveSchema = z
 
 /** Longest README text sent to the views. */
 export const maxReadmeChars = 20_000;
+
+// Downloads from the Hugging Face Hub (or a mirror: the `hubEndpoint` setting) and exports to a diffusers folder.
+
+/** `owner/name` (or a legacy name without owner), spelled as the Hub allows. */
+const hubName = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9_])?$/;
+export const hubRepoId = z
+  .string()
+  .trim()
+  .max(200)
+  .refine(
+    (id) => id.split('/').length <= 2 && id.split('/').every((part) => hubName.test(part) && !/--|\.\./.test(part)),
+    'a Hub repository id is owner/name (letters, digits, . _ -)',
+  );
+/** A branch, tag or commit: what the Hub takes after /resolve/. */
+export const hubRevision = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9._/-]+$/, 'a revision is a branch, a tag or a commit hash')
+  .refine((rev) => !rev.split('/').some((part) => part === '' || part === '.' || part === '..'), 'not a revision');
+/** The folder name a downloaded model gets in the data directory's models/. */
+export const modelFolderName = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'a model name is letters, digits, . _ - (at most 100)');
+
+export const modelDownloadSchema = z
+  .object({ repo: hubRepoId, revision: hubRevision.default('main'), name: modelFolderName.optional() })
+  .strict();
+export const downloadRefSchema = z.object({ downloadId: z.string().uuid() }).strict();
+/** A folder on the studio's machine, empty or not yet there. */
+export const modelExportSchema = z.object({ model: modelId, dir: z.string().min(1).max(4096) }).strict();
+
+export interface DownloadStarted {
+  downloadId: string;
+  repo: string;
+  /** The commit the revision pointed to when the download started: every file comes from it. */
+  commit: string;
+  name: string;
+  files: number;
+  totalBytes: number;
+}
+
+export interface ModelExportResult {
+  dir: string;
+  files: number;
+  bytes: number;
+}
+
+export interface ModelEvents {
+  'models.download.progress': {
+    downloadId: string;
+    file: string;
+    /** Bytes of the whole download (files done + this one so far), resumed bytes included. */
+    bytes: number;
+    totalBytes: number;
+    filesDone: number;
+    filesTotal: number;
+  };
+  'models.download.done': { downloadId: string; repo: string; model: { id: string; name: string } };
+  'models.download.failed': {
+    downloadId: string;
+    repo: string;
+    code: string;
+    /** offline, gated, forbidden, hash_mismatch, http, cancelled, … (see the error's details). */
+    reason: string | null;
+    message: string;
+  };
+}

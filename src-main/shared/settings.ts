@@ -5,6 +5,31 @@ import { schedulerIds } from './schedulers';
 export const providerPreferenceIds = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
 export const themes = ['dark', 'light'] as const;
 export const maxThreads = 256;
+export const defaultHubEndpoint = 'https://huggingface.co';
+
+/** An http(s) origin with an optional path (a mirror's prefix): no credentials, query or fragment, which the studio
+ * would otherwise send along with every request. */
+export function hubEndpointProblem(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'not a URL';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an http:// or https:// URL';
+  if (url.username || url.password) return 'must not carry a user name or password (use HF_TOKEN)';
+  if (url.search || url.hash || /[?#]/.test(value)) return 'must not carry a query or fragment';
+  return null;
+}
+const hubEndpoint = z
+  .string()
+  .trim()
+  .max(2048)
+  .superRefine((value, ctx) => {
+    const problem = hubEndpointProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: `the Hub endpoint ${problem}` });
+  })
+  .transform((value) => value.replace(/\/+$/, ''));
 
 /** Each key's value; `threads: 0` means the engine's default (cores − 1), `null` the model's or the bundled one. */
 export const settingSchemas = {
@@ -13,6 +38,8 @@ export const settingSchemas = {
   defaultModel: z.string().min(1).max(200).nullable(),
   defaultScheduler: z.enum(schedulerIds).nullable(),
   theme: z.enum(themes),
+  /** Where `models download` fetches from: the Hugging Face Hub, or a mirror that serves its file API. */
+  hubEndpoint,
 } as const;
 
 export type SettingKey = keyof typeof settingSchemas;
@@ -25,6 +52,7 @@ export const defaultSettings: Settings = {
   defaultModel: null,
   defaultScheduler: null,
   theme: 'dark',
+  hubEndpoint: defaultHubEndpoint,
 };
 
 /** `{ key, value }` for one known key, its value typed by that key: an unknown key or a mistyped value is refused. */
@@ -35,6 +63,7 @@ export const settingsSetSchema = z.discriminatedUnion('key', [
   entry('defaultModel'),
   entry('defaultScheduler'),
   entry('theme'),
+  entry('hubEndpoint'),
 ]);
 export type SettingsSetInput = z.output<typeof settingsSetSchema>;
 

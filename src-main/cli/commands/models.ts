@@ -1,16 +1,21 @@
-// `studio models <list|add|remove|default>`: the model library of the app's data directory.
-import type { ModelDetails } from '../../shared/models';
+// `studio models <list|add|remove|default|download|export>`: the model library of the app's data directory.
+import { modelDownloadSchema, type ModelDetails } from '../../shared/models';
 import type { ModelSummary } from '../../shared/system-types';
 import { parseCommand, UsageError, type CommandSpec } from '../args';
 import { dataDirHelp, dataDirOption, resolveDataDir, type CliIo } from '../io';
 import { withStudio } from '../studio-session';
+import { downloadModel } from './models-hub';
 
 export const modelsSpec = {
   name: 'models',
-  summary: 'List the installed models, add a model folder, remove one, choose the default.',
-  usage: 'models <list|add DIR|remove NAME|default NAME> [--delete-files] [--json]',
+  summary: 'List the installed models, add a model folder, remove one, choose the default; download, export.',
+  usage:
+    'models <list|add DIR|remove NAME|default NAME|download REPO_ID|export NAME DIR> [--delete-files] ' +
+    '[--revision R] [--name NAME] [--json]',
   options: {
     'delete-files': { type: 'boolean' },
+    revision: { type: 'string' },
+    name: { type: 'string' },
     json: { type: 'boolean' },
     ...dataDirOption,
     help: { type: 'boolean', short: 'h' },
@@ -20,14 +25,22 @@ export const modelsSpec = {
     ['add DIR', 'remember a diffusers ONNX model folder where it lies (checked first: every problem is named)'],
     ['remove NAME', 'forget an imported folder; a folder in the data directory needs --delete-files'],
     ['default NAME', 'the model used when none is named (the app, the server and generate)'],
+    ['download REPO_ID', 'a diffusers ONNX repository from the Hub (setting hubEndpoint), into the data directory;'],
+    ['', 'resumes partial files, checks SHA-256; HF_TOKEN for gated repositories; Ctrl-C keeps partial files'],
+    ['--revision R', 'download: a branch, tag or commit (default main)'],
+    ['--name NAME', "download: the installed model's name (default: the repository's name)"],
+    [
+      'export NAME DIR',
+      'write the model as a diffusers ONNX folder (new or empty DIR), with a card listing its concepts',
+    ],
     ['--json', 'one JSON object per model'],
     dataDirHelp,
     ['-h, --help', 'show this help'],
   ],
-  positionals: { min: 1, max: 2 },
+  positionals: { min: 1, max: 3 },
 } as const satisfies CommandSpec<Record<string, { type: 'string' | 'boolean'; short?: string }>>;
 
-const arity: Record<string, number> = { list: 0, add: 1, remove: 1, default: 1 };
+const arity: Record<string, number> = { list: 0, add: 1, remove: 1, default: 1, download: 1, export: 2 };
 
 export async function runModels(argv: string[], io: CliIo): Promise<number> {
   const { values: v, positionals } = parseCommand(modelsSpec, argv);
@@ -36,8 +49,13 @@ export async function runModels(argv: string[], io: CliIo): Promise<number> {
   if (args.length !== arity[sub])
     throw new UsageError(`${sub} takes ${arity[sub]} argument(s) (usage: studio ${modelsSpec.usage})`);
   if (v['delete-files'] && sub !== 'remove') throw new UsageError('option --delete-files applies to remove only');
+  for (const option of ['revision', 'name'] as const)
+    if (v[option] !== undefined && sub !== 'download')
+      throw new UsageError(`option --${option} applies to download only`);
+  const download = sub === 'download' ? downloadInput(args[0], v.revision, v.name) : null;
 
-  return withStudio(resolveDataDir(v.data), async ({ handlers }) => {
+  return withStudio(resolveDataDir(v.data), async (studio) => {
+    const { handlers } = studio;
     const print = (m: ModelDetails) => io.out(v.json ? JSON.stringify(m) : describe(m));
     const printSummary = (m: ModelSummary) =>
       io.out(v.json ? JSON.stringify(m) : `${m.name}\t${m.source}${m.default ? '\tdefault' : ''}\t${m.id}`);
@@ -52,6 +70,22 @@ export async function runModels(argv: string[], io: CliIo): Promise<number> {
         const r = await handlers['models.remove']({ model: args[0], deleteFiles: v['delete-files'] === true });
         if (v.json) io.out(JSON.stringify(r));
         else io.out(`${r.deletedFiles ? 'deleted' : 'forgot'} ${args[0]}`);
+        break;
+      }
+      case 'download': {
+        const isTty = process.stderr.isTTY === true;
+        await downloadModel(studio, download!, {
+          ...io,
+          // A redrawn line on a terminal; plain lines (through io, like every message) otherwise.
+          progress: (text) => (isTty ? process.stderr.write(text) : io.error(text.trimEnd())),
+          isTty,
+          json: v.json === true,
+        });
+        break;
+      }
+      case 'export': {
+        const r = await handlers['models.export']({ model: args[0], dir: args[1] });
+        io.out(v.json ? JSON.stringify(r) : `exported ${args[0]} to ${r.dir} (${r.files} files)`);
         break;
       }
       default:
@@ -76,4 +110,15 @@ function describe(m: ModelDetails): string {
           .join(', ');
   const size = `${(m.sizeBytes / 2 ** 20).toFixed(1)} MiB`;
   return `${m.name}${m.default ? ' (default)' : ''}\t${facts}\t${size}\t${m.source}\t${m.id}`;
+}
+
+/** The contract's schema, with its message, as a usage error: a bad repository id is the user's typo. */
+function downloadInput(repo: string, revision: string | undefined, name: string | undefined) {
+  const parsed = modelDownloadSchema.safeParse({ repo, revision, name });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const option = issue.path[0] === 'repo' ? 'REPO_ID' : `--${String(issue.path[0])}`;
+    throw new UsageError(`${option}: ${issue.message}`);
+  }
+  return parsed.data;
 }

@@ -16,7 +16,7 @@ export const settingsSpec = {
   help: [
     ['get [KEY]', `every setting, or one: ${settingKeys.join(', ')}`],
     ['set KEY VALUE', 'providers auto|cpu|cuda|dml|coreml|webgpu; threads N (0: cores − 1); theme dark|light;'],
-    ['', 'defaultModel NAME|none; defaultScheduler ID|none'],
+    ['', 'defaultModel NAME|none; defaultScheduler ID|none; hubEndpoint URL (models download)'],
     ['--json', 'print the settings as one JSON object'],
     dataDirHelp,
     ['-h, --help', 'show this help'],
