@@ -43,6 +43,7 @@ import { generateRequestSchema, type JobEvents, type ModelInfo } from './generat
 import type { ModelSummary, SystemInfo } from './system-types';
 import { modelAddSchema, modelDetailsSchema, modelRefSchema, modelRemoveSchema, type ModelDetails } from './models';
 import { settingsSetSchema, type CacheReport, type Settings } from './settings';
+import { plotSaveSchema, type SavedPlot } from './xy-plot';
 
 interface MethodSpec<I extends z.ZodType, R> {
   input: I;
@@ -148,6 +149,8 @@ export const methods = {
   'system.openDataDir': method<{ opened: boolean }>()(noInput, ['unsupported']),
   /** The native folder picker, for models.add: the folder the user chose, or null when they cancelled. */
   'models.pickFolder': method<{ path: string | null }>()(noInput, ['unsupported']),
+  /** An X/Y plot's grid PNG with its axes, base settings and cell records: written to plots/ in the data directory. */
+  'gallery.savePlot': method<SavedPlot>()(plotSaveSchema, ['invalid_input', 'not_found']),
 } as const;
 
 export type Methods = typeof methods;

@@ -39,7 +39,13 @@ describe('cells × settings', () => {
       [1, 2, 9, 'ddim'],
     ]);
     for (const cell of p.cells) {
-      expect(cell.request).toMatchObject({ seed: '1234', batch: 1, steps: 20, prompt: base.prompt, model: 'tiny-shapes' });
+      expect(cell.request).toMatchObject({
+        seed: '1234',
+        batch: 1,
+        steps: 20,
+        prompt: base.prompt,
+        model: 'tiny-shapes',
+      });
       expect(cell.request.previewEvery).toBeUndefined();
     }
     expect(p.xLabels).toEqual(['Guidance: 3', 'Guidance: 9']);

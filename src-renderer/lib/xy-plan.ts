@@ -4,9 +4,9 @@
 import type { GenerateRequest } from '../../src-main/shared/generation';
 import { schedulerEntry } from '../../src-main/shared/schedulers';
 import { xyAxisLabels, type XyAxisValues } from '../../src-main/shared/xy-axis-values';
+import { MAX_PLOT_CELLS } from '../../src-main/shared/xy-plot';
 
-/** Cells per plot: each is a job, and the grid must stay readable. */
-export const MAX_PLOT_CELLS = 100;
+export { MAX_PLOT_CELLS };
 
 export interface PlotCell {
   x: number;
