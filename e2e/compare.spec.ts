@@ -175,4 +175,22 @@ test('a batch shows as a grid; the A/B slider works by keyboard, side by side sh
 
   await compare.getByRole('button', { name: 'Close compare' }).click();
   await expect(compare).toBeHidden();
+
+  // From the gallery: pick two, Compare.
+  await page.getByRole('tab', { name: 'Gallery' }).click();
+  const images = page.getByRole('listbox', { name: 'Gallery' }).getByRole('option');
+  await expect(images).toHaveCount(2);
+  await images.nth(0).click();
+  await images.nth(1).click({ modifiers: ['ControlOrMeta'] });
+  const bar = page.getByRole('toolbar', { name: 'Selected images' });
+  await expect(bar).toContainText('2 selected');
+  await bar.getByRole('button', { name: 'Compare' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Compare two images' });
+  await expect(dialog.getByRole('img', { name: /^A · #\d+, seed \d+/ })).toBeVisible();
+  const galleryDivider = dialog.getByRole('slider', { name: 'Divider between A and B' });
+  await galleryDivider.focus();
+  await page.keyboard.press('PageDown');
+  await expect(galleryDivider).toHaveAttribute('aria-valuenow', '40');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
 });
