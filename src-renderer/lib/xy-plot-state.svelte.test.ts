@@ -38,8 +38,7 @@ function queue(options: { full?: () => boolean; onSubmit?: (jobId: string) => vo
   const saved: PlotSaveInput[] = [];
   const host: PlotHost = {
     async submit(request) {
-      if (options.full?.())
-        throw new ApiError({ code: 'busy', message: 'The queue is full' });
+      if (options.full?.()) throw new ApiError({ code: 'busy', message: 'The queue is full' });
       const jobId = `job-${submitted.length}`;
       submitted.push({ jobId, request });
       options.onSubmit?.(jobId);
