@@ -91,7 +91,12 @@ test('a 2 × 3 X/Y plot over guidance × scheduler fills in, every cell a galler
   await expect(download).toBeVisible();
   const media = (await download.getAttribute('data-media'))!;
   expect(media).toMatch(/^plots\/\d{4}-\d{2}\/xy-plot-.*\.png$/);
-  await expect(plot.getByRole('link', { name: 'Open grid' })).toHaveAttribute('href', /plots\//);
+  await plot.getByRole('button', { name: 'Open grid' }).click();
+  const opened = page.getByRole('dialog', { name: 'Saved X/Y plot grid' });
+  const shown = opened.getByRole('img', { name: 'The saved X/Y plot grid' });
+  await expect.poll(() => shown.evaluate((img: HTMLImageElement) => img.naturalHeight)).toBe(42 + 3 * 256 + 2 * 4);
+  await opened.getByRole('button', { name: 'Close' }).click();
+  await expect(opened).toHaveCount(0);
   const saved = await fetchBytes(page, (await download.getAttribute('href'))!);
   mkdirSync(artifactsDir, { recursive: true });
   writeFileSync(path.join(artifactsDir, `${studio.target}-xy-plot-grid.png`), saved);
