@@ -162,6 +162,7 @@ test('a batch shows as a grid; the A/B slider works by keyboard, side by side sh
   await expect(divider).toHaveAttribute('aria-valuetext', 'A 42%, B 58%');
   // B shows right of the divider only.
   await expect(page.getByTestId('compare-b-layer')).toHaveCSS('clip-path', 'inset(0px 0px 0px 42%)');
+  await documentScreenshot(page, 'compare-slider');
   await page.keyboard.press('Home');
   await expect(divider).toHaveAttribute('aria-valuenow', '0');
   await page.keyboard.press('End');
