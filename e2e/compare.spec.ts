@@ -134,6 +134,7 @@ test('a batch shows as a grid; the A/B slider works by keyboard, side by side sh
   await ready(page);
   await page.getByTestId('prompt').fill('a green square');
   await page.getByTestId('steps').fill('5');
+  await page.getByTestId('seed-input').fill('7');
   await page.getByTestId('batch').fill('2');
   await page.getByTestId('generate-button').click();
 
