@@ -60,7 +60,7 @@ test('comparing: side A stays, the next result chosen is side B, the view stays 
   expect(results.view).toBe('compare');
   expect(results.compared?.key).toBe('gallery/two-0.png');
   expect(results.selected?.key).toBe('gallery/two-1.png');
-  expect(compareSide('B', results.selected!).label).toBe('B · seed 9, Euler a, 6 steps, guidance 7.5');
+  expect(compareSide('B', results.selected!).label).toBe('B · seed 9 #2, Euler a, 6 steps, guidance 7.5');
 });
 
 test('restored records of one job form one batch (same creation time and batch size)', () => {

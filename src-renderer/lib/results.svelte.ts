@@ -144,7 +144,10 @@ export function compareSide(side: 'A' | 'B', item: ResultImage): CompareSide {
   const s = item.settings;
   return {
     url: item.url,
-    label: `${side} · seed ${item.seed}, ${schedulerLabel(s.scheduler)}, ${s.steps} steps, guidance ${s.guidance}`,
+    // Images of one batch share their settings: the batch position tells them apart.
+    label: `${side} · seed ${item.seed}${s.batch > 1 ? ` #${item.index + 1}` : ''}, ${schedulerLabel(s.scheduler)}, ${
+      s.steps
+    } steps, guidance ${s.guidance}`,
     width: item.width,
     height: item.height,
   };
