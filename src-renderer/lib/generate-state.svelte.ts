@@ -171,11 +171,12 @@ export class GenerateState {
   /** Plans the X/Y plot from the form and its axes and starts queueing its jobs; the error in words otherwise. */
   async startPlot(): Promise<string | null> {
     if (this.blocked) return this.blocked;
+    if (this.plot && !this.plot.finished) return 'An X/Y plot is still running: cancel it or let it finish first';
     const base = this.baseRequest();
     if (!base) return 'The sketch could not be read';
-    const planned = this.plotForm.plan(base, randomSeed().toString());
+    const sharedSeed = randomSeed().toString();
+    const planned = this.plotForm.plan(base, sharedSeed);
     if (!planned.ok) return planned.error;
-    const first = planned.plan.cells[0].request;
     const { api } = this.studio;
     this.plot = new XyPlotRun(
       planned.plan,
@@ -183,10 +184,10 @@ export class GenerateState {
         model: this.model.info?.name ?? base.model ?? '',
         prompt: base.prompt,
         negative: base.negative ?? '',
-        seed: String(first.seed),
-        steps: base.steps ?? first.steps ?? 0,
-        guidance: base.guidance ?? 0,
-        scheduler: base.scheduler ?? 'euler',
+        seed: String(base.seed ?? sharedSeed),
+        steps: base.steps ?? this.form.steps,
+        guidance: base.guidance ?? this.form.guidance,
+        scheduler: base.scheduler ?? this.form.scheduler,
         width: this.form.width,
         height: this.form.height,
         strength: base.initImage ? (base.strength ?? null) : null,

@@ -120,6 +120,8 @@ export class XyPlotRun {
       }
     } finally {
       this.pumping = false;
+      // Whatever is left belongs to other jobs: only an outcome that beats its own submit is kept.
+      this.early.clear();
     }
   }
 
