@@ -39,7 +39,7 @@ async function ready(page: Page): Promise<void> {
   await expect(page.getByTestId('generate-button')).toBeEnabled();
 }
 
-interface Record {
+interface RecordSettings {
   id: number;
   guidance: number;
   scheduler: string;
@@ -82,7 +82,7 @@ test('a 2 × 3 X/Y plot over guidance × scheduler fills in, every cell a galler
   await expect(plot.getByRole('img', { name: 'Guidance: 9, Euler' })).toBeVisible();
 
   // Every cell is a gallery record with the cell's settings and the plot's one seed.
-  const page1 = await call<{ items: Record[] }>(page, 'gallery.list', { limit: 20 });
+  const page1 = await call<{ items: RecordSettings[] }>(page, 'gallery.list', { limit: 20 });
   const cellsAsRecorded = page1.items.map((r) => [r.guidance, r.scheduler, r.seed, r.steps]).sort();
   expect(cellsAsRecorded).toEqual([3, 9].flatMap((g) => ['pndm', 'euler', 'ddim'].map((s) => [g, s, '42', 6])).sort());
 
@@ -105,7 +105,7 @@ test('a 2 × 3 X/Y plot over guidance × scheduler fills in, every cell a galler
   expect(png.height).toBe(42 + 3 * 256 + 2 * 4);
   expect(png.width).toBeGreaterThan(2 * 256 + 4 + 40);
   expect(png.width).toBeLessThanOrEqual(2 * 256 + 4 + 260);
-  const description = JSON.parse((png.text as { [key: string]: string })['studio-xy-plot']) as {
+  const description = JSON.parse((png.text as Record<string, string>)['studio-xy-plot']) as {
     x: { kind: string; values: unknown[]; labels: string[] };
     y: { kind: string; values: unknown[]; labels: string[] };
     base: { prompt: string; seed: string; steps: number; width: number };
