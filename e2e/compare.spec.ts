@@ -82,8 +82,8 @@ test('a 2 × 3 X/Y plot over guidance × scheduler fills in, every cell a galler
   await expect(plot.getByRole('img', { name: 'Guidance: 9, Euler' })).toBeVisible();
 
   // Every cell is a gallery record with the cell's settings and the plot's one seed.
-  const page1 = await call<{ items: RecordSettings[] }>(page, 'gallery.list', { limit: 20 });
-  const cellsAsRecorded = page1.items.map((r) => [r.guidance, r.scheduler, r.seed, r.steps]).sort();
+  const listed = await call<{ items: RecordSettings[] }>(page, 'gallery.list', { limit: 20 });
+  const cellsAsRecorded = listed.items.map((r) => [r.guidance, r.scheduler, r.seed, r.steps]).sort();
   expect(cellsAsRecorded).toEqual([3, 9].flatMap((g) => ['pndm', 'euler', 'ddim'].map((s) => [g, s, '42', 6])).sort());
 
   await plot.getByRole('button', { name: 'Save grid' }).click();
@@ -119,7 +119,7 @@ test('a 2 × 3 X/Y plot over guidance × scheduler fills in, every cell a galler
   });
   expect(description.base).toMatchObject({ prompt: 'a red circle on a blue background', seed: '42', steps: 6 });
   // Each cell names the record made with its column's guidance and its row's scheduler.
-  const byId = new Map(page1.items.map((r) => [r.id, r]));
+  const byId = new Map(listed.items.map((r) => [r.id, r]));
   expect(description.cells).toHaveLength(6);
   for (const cell of description.cells) {
     const record = byId.get(cell.id)!;
