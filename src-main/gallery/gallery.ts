@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../shared/errors';
+import type { PlotDescription, SavedPlot } from '../shared/xy-plot';
 import type {
   GalleryDetail,
   GalleryEvents,
@@ -23,6 +24,7 @@ import { fileOf, type GalleryContext } from './context';
 import type { StudioDb } from './database';
 import { exportRecords, type ExportReport } from './export-records';
 import { folderSources, importSources, type ImportSource } from './import-files';
+import { savePlotGrid } from './plot-grid';
 import { createPresets } from './presets';
 import { reconcile, type ReconcileOptions, type ReconcileReport } from './reconcile';
 import type { GenerationRow, NewGeneration } from './records';
@@ -107,6 +109,9 @@ export function createGallery(deps: GalleryDeps) {
       added(ids);
       return ids;
     },
+    /** An X/Y plot's grid image, checked and described, into plots/ (see plot-grid.ts). */
+    savePlot: (pngBase64: string, plot: PlotDescription): SavedPlot =>
+      savePlotGrid({ dataDir: ctx.dataDir, hasRecord: (id) => store.row(id) !== undefined }, pngBase64, plot),
     list: (query: ParsedGalleryQuery): GalleryPage => browser.page(query),
     count: (query: ParsedGalleryQuery): number => browser.count(query),
     facets,

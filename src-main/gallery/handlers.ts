@@ -35,6 +35,7 @@ export function galleryHandlers(
       return submit(parseInput(generateRequestSchema, request, 'gallery.vary'));
     },
     'gallery.reproduce': ({ id }) => gallery.reproduce(id),
+    'gallery.savePlot': ({ pngBase64, ...plot }) => gallery.savePlot(pngBase64, plot),
     'gallery.import': ({ files }) =>
       gallery.import(files.map((f) => ({ name: f.name, read: async () => Buffer.from(f.pngBase64, 'base64') }))),
     'gallery.export': ({ ids }) => {

@@ -55,6 +55,7 @@ import {
   type ModelEvents,
 } from './models';
 import { settingsSetSchema, type CacheReport, type Settings } from './settings';
+import { plotSaveSchema, type SavedPlot } from './xy-plot';
 
 interface MethodSpec<I extends z.ZodType, R> {
   input: I;
@@ -181,6 +182,8 @@ export const methods = {
     'conflict',
     'model_invalid',
   ]),
+  /** An X/Y plot's grid PNG with its axes, base settings and cell records: written to plots/ in the data directory. */
+  'gallery.savePlot': method<SavedPlot>()(plotSaveSchema, ['invalid_input', 'not_found']),
 } as const;
 
 export type Methods = typeof methods;

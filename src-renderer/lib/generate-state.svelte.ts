@@ -1,6 +1,7 @@
 // The main workspace: the chosen model, the form, submitting and cancelling jobs, and what to do with results.
 import type { ReusableSettings } from '../../src-main/shared/gallery';
-import type { ModelInfo } from '../../src-main/shared/generation';
+import type { GenerateRequest, ModelInfo } from '../../src-main/shared/generation';
+import { randomSeed } from '../../src-main/shared/random-seed';
 import type { SchedulerIdValue } from '../../src-main/shared/schedulers';
 import { ApiError } from './api';
 import { contextSlot } from './context';
@@ -9,6 +10,7 @@ import { JobTracker, type ActiveJob } from './jobs.svelte';
 import { ResultsState, type ResultImage } from './results.svelte';
 import type { SketchState } from './sketch-state.svelte';
 import { describeError, type StudioState } from './studio-state.svelte';
+import { XyPlotForm, XyPlotRun } from './xy-plot-state.svelte';
 
 export type Tab = 'results' | 'sketch' | 'gallery' | 'concepts' | 'models';
 
@@ -16,6 +18,9 @@ export class GenerateState {
   readonly form = new GenerateForm();
   readonly results = new ResultsState();
   readonly jobs: JobTracker;
+  readonly plotForm = new XyPlotForm();
+  /** The X/Y plot of this session (the latest one). */
+  plot = $state<XyPlotRun | null>(null);
   tab = $state<Tab>('results');
   model = $state<{ status: 'none' | 'loading' | 'ready' | 'invalid'; info: ModelInfo | null }>({
     status: 'none',
@@ -37,14 +42,21 @@ export class GenerateState {
   ) {
     this.jobs = new JobTracker(studio.api, {
       done: (event, job) => {
-        const watching = this.results.view === 'progress' && this.jobs.active.length > 0;
+        const image = event.images[0];
+        if (image) this.plot?.settle(event.jobId, { id: image.id, media: image.media });
+        const watching =
+          (this.results.view === 'progress' && this.jobs.active.length > 0) || this.results.view === 'plot';
         this.results.add(event, job.mode, (media) => studio.api.mediaUrl(media), watching);
         for (const warning of event.warnings) studio.notify({ level: 'warning', message: warning });
       },
-      failed: (event) =>
-        studio.notify({ level: 'error', message: `Generation failed: ${event.error.message} (${event.error.code})` }),
-      cancelled: (event) =>
-        studio.notify({ level: 'info', message: `Cancelled${event.step > 0 ? ` after step ${event.step}` : ''}` }),
+      failed: (event) => {
+        this.plot?.settle(event.jobId, { error: event.error.message });
+        studio.notify({ level: 'error', message: `Generation failed: ${event.error.message} (${event.error.code})` });
+      },
+      cancelled: (event) => {
+        if (this.plot?.owns(event.jobId)) return this.plot.settle(event.jobId, 'cancelled');
+        studio.notify({ level: 'info', message: `Cancelled${event.step > 0 ? ` after step ${event.step}` : ''}` });
+      },
     });
     studio.api.on('gallery.removed', ({ ids }) => this.results.drop(ids));
   }
@@ -136,6 +148,73 @@ export class GenerateState {
     } finally {
       this.submitting = false;
     }
+  }
+
+  /** The form's settings as a plot's base request (as submit builds one); null, after saying why, when the sketch is
+   * unreadable. */
+  private baseRequest(): GenerateRequest | null {
+    const img2img = this.form.mode === 'img2img';
+    let initImage: string | undefined;
+    try {
+      initImage = img2img ? (this.sketch.exportPng() ?? undefined) : undefined;
+    } catch (error) {
+      this.studio.notify({ level: 'error', message: `Could not read the sketch: ${describeError(error)}` });
+      return null;
+    }
+    if (img2img && !initImage) {
+      this.studio.notify({ level: 'error', message: 'The sketch is not ready yet: open the Sketch tab once' });
+      return null;
+    }
+    return this.form.toRequest(initImage, this.sketch.origin ?? undefined);
+  }
+
+  /** Plans the X/Y plot from the form and its axes and starts queueing its jobs; the error in words otherwise. */
+  async startPlot(): Promise<string | null> {
+    if (this.blocked) return this.blocked;
+    if (this.plot && !this.plot.finished) return 'An X/Y plot is still running: cancel it or let it finish first';
+    const base = this.baseRequest();
+    if (!base) return 'The sketch could not be read';
+    const sharedSeed = randomSeed().toString();
+    const planned = this.plotForm.plan(base, sharedSeed);
+    if (!planned.ok) return planned.error;
+    const { api } = this.studio;
+    this.plot = new XyPlotRun(
+      planned.plan,
+      {
+        model: this.model.info?.name ?? base.model ?? '',
+        prompt: base.prompt,
+        negative: base.negative ?? '',
+        seed: String(base.seed ?? sharedSeed),
+        steps: base.steps ?? this.form.steps,
+        guidance: base.guidance ?? this.form.guidance,
+        scheduler: base.scheduler ?? this.form.scheduler,
+        width: this.form.width,
+        height: this.form.height,
+        strength: base.initImage ? (base.strength ?? null) : null,
+      },
+      {
+        submit: (request) =>
+          this.jobs.submit(
+            () => api.call('generate.submit', request),
+            (reply) => ({
+              id: reply.jobId,
+              seed: reply.seed,
+              mode: request.initImage ? 'img2img' : 'txt2img',
+              width: this.form.width,
+              height: this.form.height,
+              batch: 1,
+              total: request.steps ?? this.form.steps,
+            }),
+          ),
+        cancel: async (jobId) => void (await api.call('generate.cancel', { jobId })),
+        savePlot: (input) => api.call('gallery.savePlot', input),
+        mediaUrl: (media) => api.mediaUrl(media),
+      },
+    );
+    this.tab = 'results';
+    this.results.view = 'plot';
+    void this.plot.pump();
+    return null;
   }
 
   async cancel(job: ActiveJob | null = this.jobs.current): Promise<void> {
