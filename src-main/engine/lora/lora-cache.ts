@@ -1,0 +1,105 @@
+// Keeps one LoRA-merged UNet and text encoder per engine, rebuilt only when the model or the set of LoRAs and
+// strengths changes (merging and creating sessions is the slow part). A graph the LoRAs leave alone keeps the
+// model's own session.
+import { readFile } from 'node:fs/promises';
+import { openTextEncoder, type TextEncoder } from '../adapters/text-encoder';
+import { openUNet, type UNet } from '../adapters/unet';
+import type { LoraWeights } from '../engine-types';
+import type { GraphSession, SessionSettings } from '../onnx-session';
+import type { PipelineModel } from '../pipeline';
+import { mergeLoras } from './merge-lora';
+
+type Model = PipelineModel & { sessions: () => GraphSession[] };
+
+export interface LoraModelExtras {
+  /** The merged text encoder's bytes, for edits that build on them (concept rows); absent when unchanged. */
+  textEncoderBytes?: Uint8Array;
+  /** Identifies the merged weights, for caches of further edits. */
+  loraKey?: string;
+  /** Keys that changed nothing, named (reported with the job's warnings). */
+  loraWarnings?: string[];
+}
+
+export interface LoraCache {
+  apply<M extends Model>(model: M, loras: readonly LoraWeights[] | undefined): Promise<M & LoraModelExtras>;
+  release(): Promise<void>;
+}
+
+interface Merged {
+  unet: UNet | null;
+  textEncoder: TextEncoder | null;
+  textEncoderBytes?: Uint8Array;
+  warnings: string[];
+}
+
+/** The same files at the same strengths, in order, share one merge. */
+export const loraSetKey = (loras: readonly LoraWeights[]): string =>
+  loras.map((l) => `${l.hash}:${l.strength}`).join('|');
+
+export function createLoraCache(settings: SessionSettings): LoraCache {
+  let current: { dir: string; key: string; merged: Promise<Merged> } | null = null;
+
+  async function release(): Promise<void> {
+    const previous = current;
+    current = null;
+    const merged = await previous?.merged.catch(() => null);
+    await merged?.unet?.session.release();
+    await merged?.textEncoder?.session.release();
+  }
+
+  return {
+    async apply(model, loras) {
+      if (!loras || loras.length === 0) return model;
+      const key = loraSetKey(loras);
+      const { dir, files } = model.description;
+      if (current?.dir !== dir || current.key !== key) {
+        await release();
+        const merged = mergeModel(files, loras, settings);
+        current = { dir, key, merged };
+        merged.catch(() => {
+          if (current?.merged === merged) current = null;
+        });
+      }
+      const merged = await current.merged;
+      const unet = merged.unet ?? model.unet;
+      const textEncoder = merged.textEncoder ?? model.textEncoder;
+      const extra = [merged.unet, merged.textEncoder].flatMap((a) => (a ? [a.session] : []));
+      return {
+        ...model,
+        unet,
+        textEncoder,
+        sessions: () => [...model.sessions(), ...extra],
+        textEncoderBytes: merged.textEncoderBytes,
+        loraKey: key,
+        loraWarnings: merged.warnings,
+      };
+    },
+    release,
+  };
+}
+
+async function mergeModel(
+  files: { unet: string; textEncoder: string },
+  loras: readonly LoraWeights[],
+  settings: SessionSettings,
+): Promise<Merged> {
+  const unetBytes = new Uint8Array(await readFile(files.unet));
+  const unetMerge = mergeLoras(unetBytes, 'unet', loras);
+  const teBytes = new Uint8Array(await readFile(files.textEncoder));
+  const teMerge = mergeLoras(teBytes, 'text_encoder', loras);
+  const warnings = [...unetMerge.warnings, ...teMerge.warnings];
+  for (const lora of loras) {
+    const count = (unetMerge.merged.get(lora.name) ?? 0) + (teMerge.merged.get(lora.name) ?? 0);
+    if (count === 0) warnings.push(`LoRA ${lora.name} changed nothing in this model`);
+  }
+  const unetChanged = unetMerge.model !== unetBytes;
+  const teChanged = teMerge.model !== teBytes;
+  const unet = unetChanged ? await openUNet(files.unet, settings, unetMerge.model) : null;
+  try {
+    const textEncoder = teChanged ? await openTextEncoder(files.textEncoder, settings, teMerge.model) : null;
+    return { unet, textEncoder, textEncoderBytes: teChanged ? teMerge.model : undefined, warnings };
+  } catch (error) {
+    await unet?.session.release();
+    throw error;
+  }
+}
