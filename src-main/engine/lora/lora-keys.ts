@@ -36,7 +36,8 @@ interface Parsed {
 }
 
 const KOHYA = /^lora_(unet|te|te1|te2)_(.+)\.(lora_down\.weight|lora_up\.weight|alpha)$/;
-const PEFT_PART = /^(.+?)\.(?:lora_A(?:\.default)?\.weight|lora_B(?:\.default)?\.weight|alpha|lora\.down\.weight|lora\.up\.weight|lora_linear_layer\.down\.weight|lora_linear_layer\.up\.weight)$/;
+const PEFT_PART =
+  /^(.+?)\.(?:lora_A(?:\.default)?\.weight|lora_B(?:\.default)?\.weight|alpha|lora\.down\.weight|lora\.up\.weight|lora_linear_layer\.down\.weight|lora_linear_layer\.up\.weight)$/;
 const OLD_PROCESSOR = /^(.+)\.processor\.(to_q|to_k|to_v|to_out)_lora\.(down|up)\.weight$/;
 
 function parseKey(key: string): Parsed | null {

@@ -141,7 +141,9 @@ function upstream(graph: GraphIndex, value: string, wanted: (n: GraphNode) => bo
       if (wanted(node)) return node;
       if (SHAPE_OPS.has(node.op)) next.push(node.inputs[0]);
       else if (ELEMENTWISE.has(node.op))
-        next.push(...node.inputs.filter((i) => !graph.initializers.has(i) && graph.producers.get(i)?.op !== 'Constant'));
+        next.push(
+          ...node.inputs.filter((i) => !graph.initializers.has(i) && graph.producers.get(i)?.op !== 'Constant'),
+        );
     }
     frontier = next;
   }

@@ -39,7 +39,9 @@ export function mergeLoras(model: Uint8Array, component: LoraComponent, loras: r
     for (const module of modules.filter((m) => m.component === component)) {
       const target = lookup(module);
       if (!target) {
-        warnings.push(`${lora.name}: ${module.keys.join(', ')} ignored (no ${component} weight ${module.name} in this model)`);
+        warnings.push(
+          `${lora.name}: ${module.keys.join(', ')} ignored (no ${component} weight ${module.name} in this model)`,
+        );
         continue;
       }
       const info = graph.initializers.get(target.initializer)!;

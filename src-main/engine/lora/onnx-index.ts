@@ -74,7 +74,7 @@ function readInitializer(graphBytes: Uint8Array, field: Field, graphStart: numbe
   for (const p of parts.filter((f) => f.number === 1)) {
     if (p.wire === 0) dims.push(p.value);
     else
-      for (let at = 0, data = payload(tensor, p); at < data.length; ) {
+      for (let at = 0, data = payload(tensor, p); at < data.length;) {
         let value: number;
         [value, at] = readVarint(data, at);
         dims.push(value);
