@@ -7,6 +7,7 @@ import { appRoot } from './app-paths';
 import { createConceptLibrary, type ConceptLibrary } from './concepts/concept-library';
 import { previewMaker, vocabularyCheck } from './concepts/concept-studio';
 import { conceptHandlers } from './concepts/handlers';
+import { createLoraLibrary, loraHandlers, type LoraLibrary } from './loras';
 import { createEngine } from './engine/engine';
 import { listAvailableProviders, resolveProviders, type ProviderPreference } from './engine/execution-providers';
 import { createInlineWorker } from './engine/jobs/inline-worker';
@@ -71,6 +72,7 @@ export interface Studio {
   readonly models: ModelLibrary;
   readonly gallery: Gallery;
   readonly concepts: ConceptLibrary;
+  readonly loras: LoraLibrary;
   readonly settings: SettingsStore;
   close(): Promise<void>;
 }
@@ -182,8 +184,10 @@ export function createStudio(options: StudioOptions): Studio {
     events,
     save: gallery.save,
     concepts: () => concepts.enabledVectors(),
+    loras: (uses) => loras.weightsFor(uses),
     log,
   });
+  const loras = createLoraLibrary({ db, dataDir });
   const concepts = createConceptLibrary({
     db,
     dataDir,
@@ -218,6 +222,7 @@ export function createStudio(options: StudioOptions): Studio {
     ...generationHandlers(generation),
     ...galleryHandlers(gallery, (request) => generation.submit(request), options.desktop),
     ...conceptHandlers(concepts),
+    ...loraHandlers(loras),
     ...settingsHandlers({
       store: settings,
       cacheDir: path.join(dataDir, 'cache'),
@@ -232,6 +237,7 @@ export function createStudio(options: StudioOptions): Studio {
     models,
     gallery,
     concepts,
+    loras,
     settings,
     async close() {
       await queue?.close();

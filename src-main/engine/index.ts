@@ -9,6 +9,8 @@ export type {
   GeneratedImage,
   InitImage,
   InpaintSettings,
+  LoraTensor,
+  LoraWeights,
   PreviewImage,
   ResolvedSettings,
   StepInfo,
@@ -28,3 +30,4 @@ export {
 export type { SchedulerId } from './schedulers/scheduler';
 export { checkModelFolder, graphPrecision, type FolderProblem, type FolderReport } from './model-folder-check';
 export { resolveProviders } from './execution-providers';
+export { groupLoraModules, type LoraModule } from './lora/lora-keys';

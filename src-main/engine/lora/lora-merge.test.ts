@@ -36,7 +36,7 @@ const lora = (tensors: Record<string, LoraTensor>, strength = 1, metadata = {}):
 
 /** Torch's Linear weight [out, in] + s·up·down. */
 function expectedWeight(w: Float32Array, up: LoraTensor, down: LoraTensor, s: number): Float32Array {
-  const [out, rank] = up.dims;
+  const rank = up.dims[1];
   const inCount = down.values.length / rank;
   return w.map((value, at) => {
     const o = Math.floor(at / inCount);
