@@ -35,7 +35,8 @@ import { createSystemInfo } from './system/system-info';
 // an installed model (generate, tokenize, reproduce --model) drive an engine of their own, and --concept reads a file
 // without importing it. Exported here so that transports reach services through this one module.
 export { createEngine, type Engine } from './engine/engine';
-export type { ConceptVectors, GenerateParams, GenerateResult, StepInfo } from './engine/engine-types';
+export type { ConceptVectors, GenerateParams, GenerateResult, LoraWeights, StepInfo } from './engine/engine-types';
+export { MAX_LORA_BYTES, readLoraFile } from './loras';
 export { providerPreferences, type ProviderPreference } from './engine/execution-providers';
 export { MAX_CONCEPT_BYTES, readConceptFile } from './concepts/concept-file';
 export type { GalleryGenerate } from './gallery/reproduce';
