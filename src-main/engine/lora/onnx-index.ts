@@ -1,11 +1,10 @@
-// A read-only index of an ONNX model's graph for weight merges (onnx.proto: ModelProto.graph = 7; GraphProto.node = 1,
-// initializer = 5; NodeProto input = 1, output = 2, name = 3, op_type = 4; TensorProto dims = 1, data_type = 2,
-// float_data = 4, name = 8, raw_data = 9, data_location = 14): where each initializer's values lie in the bytes, so a
-// merge rewrites them in place (same length) without re-encoding the model.
-import { payload, readFields, readVarint, text, type Field } from '../concepts/protobuf';
+// A read-only index of an ONNX model's graph for weight merges, over the ONNX codec's decoding: which node reads and
+// writes each value, and where each initializer's values lie in the model's bytes (raw_data is a view of them), so
+// a merge rewrites them in place (same length) without re-encoding the model.
+import { DataType, decodeModel, type OnnxTensor } from '../../formats/onnx';
 
-export const FLOAT = 1;
-export const FLOAT16 = 10;
+export const FLOAT = DataType.FLOAT;
+export const FLOAT16 = DataType.FLOAT16;
 
 export interface GraphNode {
   name: string;
@@ -19,7 +18,7 @@ export interface InitializerInfo {
   dims: number[];
   /** ONNX TensorProto.DataType (1 float32, 10 float16, …). */
   dataType: number;
-  /** Absolute byte range of the values inside the model bytes (raw_data or packed float_data); null when external. */
+  /** Absolute byte offset of the values (raw_data) inside the model bytes; null when stored elsewhere. */
   offset: number | null;
   byteLength: number;
   external: boolean;
@@ -35,18 +34,15 @@ export interface GraphIndex {
 }
 
 export function indexGraph(model: Uint8Array): GraphIndex {
-  const graph = readFields(model).find((f) => f.number === 7 && f.wire === 2);
-  if (!graph) throw new Error('the ONNX model has no graph');
-  const graphBytes = payload(model, graph);
-  const nodes: GraphNode[] = [];
+  const { graph } = decodeModel(model);
+  const nodes: GraphNode[] = graph.nodes.map((n) => ({
+    name: n.name ?? '',
+    op: n.opType,
+    inputs: n.inputs,
+    outputs: n.outputs,
+  }));
   const initializers = new Map<string, InitializerInfo>();
-  for (const field of readFields(graphBytes)) {
-    if (field.number === 1 && field.wire === 2) nodes.push(readNode(payload(graphBytes, field)));
-    if (field.number === 5 && field.wire === 2) {
-      const info = readInitializer(graphBytes, field, graph.payloadStart);
-      initializers.set(info.name, info);
-    }
-  }
+  for (const tensor of graph.initializers) initializers.set(tensor.name ?? '', initializerInfo(model, tensor));
   const producers = new Map<string, GraphNode>();
   const consumers = new Map<string, GraphNode[]>();
   for (const node of nodes) {
@@ -59,37 +55,16 @@ export function indexGraph(model: Uint8Array): GraphIndex {
   return { nodes, initializers, producers, consumers };
 }
 
-function readNode(bytes: Uint8Array): GraphNode {
-  const fields = readFields(bytes);
-  const strings = (n: number) => fields.filter((f) => f.number === n && f.wire === 2).map((f) => text(bytes, f));
-  return { name: strings(3)[0] ?? '', op: strings(4)[0] ?? '', inputs: strings(1), outputs: strings(2) };
-}
-
-function readInitializer(graphBytes: Uint8Array, field: Field, graphStart: number): InitializerInfo {
-  const tensor = payload(graphBytes, field);
-  const tensorStart = graphStart + field.payloadStart;
-  const parts = readFields(tensor);
-  const nameField = parts.find((p) => p.number === 8 && p.wire === 2);
-  const dims: number[] = [];
-  for (const p of parts.filter((f) => f.number === 1)) {
-    if (p.wire === 0) dims.push(p.value);
-    else
-      for (let at = 0, data = payload(tensor, p); at < data.length;) {
-        let value: number;
-        [value, at] = readVarint(data, at);
-        dims.push(value);
-      }
-  }
-  const dataType = parts.find((p) => p.number === 2 && p.wire === 0)?.value ?? 0;
-  const external = parts.some((p) => p.number === 14 && p.wire === 0 && p.value === 1);
-  // Packed float_data holds float32 as raw little-endian bytes, the same layout as raw_data.
-  const values = parts.find((p) => p.wire === 2 && (p.number === 9 || (p.number === 4 && dataType === FLOAT)));
+function initializerInfo(model: Uint8Array, tensor: OnnxTensor): InitializerInfo {
+  const raw = tensor.rawData;
+  // Only a view of these very bytes can be rewritten in place (float_data arrives as a decoded copy).
+  const inPlace = raw !== undefined && raw.buffer === model.buffer;
   return {
-    name: nameField ? text(tensor, nameField) : '',
-    dims,
-    dataType,
-    offset: values && !external ? tensorStart + values.payloadStart : null,
-    byteLength: values?.value ?? 0,
-    external,
+    name: tensor.name ?? '',
+    dims: tensor.dims,
+    dataType: tensor.dataType,
+    offset: inPlace ? raw.byteOffset - model.byteOffset : null,
+    byteLength: raw?.length ?? 0,
+    external: tensor.dataLocation === 1,
   };
 }

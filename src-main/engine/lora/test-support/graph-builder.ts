@@ -25,14 +25,15 @@ export interface ModelDecl {
 }
 
 const enc = new TextEncoder();
+/** Protobuf varint; negative int64 values as their 64-bit two's complement (ten bytes). */
 function varint(value: number): number[] {
   const out: number[] = [];
-  let v = value;
-  while (v > 0x7f) {
-    out.push((v & 0x7f) | 0x80);
-    v = Math.floor(v / 128);
+  let v = BigInt.asUintN(64, BigInt(value));
+  while (v > 0x7fn) {
+    out.push(Number(v & 0x7fn) | 0x80);
+    v >>= 7n;
   }
-  out.push(v);
+  out.push(Number(v));
   return out;
 }
 const field = (num: number, bytes: ArrayLike<number>) => [
