@@ -10,7 +10,7 @@ import { ResultsState, type ResultImage } from './results.svelte';
 import type { SketchState } from './sketch-state.svelte';
 import { describeError, type StudioState } from './studio-state.svelte';
 
-export type Tab = 'results' | 'sketch' | 'gallery' | 'concepts' | 'models';
+export type Tab = 'results' | 'sketch' | 'gallery' | 'concepts' | 'loras' | 'models';
 
 export class GenerateState {
   readonly form = new GenerateForm();
