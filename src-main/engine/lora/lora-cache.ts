@@ -87,10 +87,15 @@ async function mergeModel(
   const unetMerge = mergeLoras(unetBytes, 'unet', loras);
   const teBytes = new Uint8Array(await readFile(files.textEncoder));
   const teMerge = mergeLoras(teBytes, 'text_encoder', loras);
-  const warnings = [...unetMerge.warnings, ...teMerge.warnings];
+  const warnings: string[] = [];
+  // One warning per LoRA, naming every key that changed nothing, rather than one per key.
   for (const lora of loras) {
+    const prefix = `${lora.name}: `;
+    const ignored = [...unetMerge.warnings, ...teMerge.warnings].filter((w) => w.startsWith(prefix));
     const count = (unetMerge.merged.get(lora.name) ?? 0) + (teMerge.merged.get(lora.name) ?? 0);
-    if (count === 0) warnings.push(`LoRA ${lora.name} changed nothing in this model`);
+    if (ignored.length === 0) continue;
+    const what = count === 0 ? 'changed nothing in this model' : `merged ${count} modules`;
+    warnings.push(`LoRA ${lora.name} ${what}; ${ignored.map((w) => w.slice(prefix.length)).join('; ')}`);
   }
   const unetChanged = unetMerge.model !== unetBytes;
   const teChanged = teMerge.model !== teBytes;
