@@ -59,7 +59,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   };
   let loaded: { dir: string; model: Promise<LoadedModel> } | null = null;
   const concepts = createConceptCache(settings);
-  const loras = createLoraCache(settings);
+  const loras = createLoraCache(settings, options.cacheDir);
   const previews: PreviewResources = {
     projections: createProjectionStore({ cacheDir: options.cacheDir, log }),
     decodeMs: new Map(),

@@ -1,12 +1,17 @@
 // Keeps one LoRA-merged UNet and text encoder per engine, rebuilt only when the model or the set of LoRAs and
 // strengths changes (merging and creating sessions is the slow part). A graph the LoRAs leave alone keeps the
 // model's own session.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openTextEncoder, type TextEncoder } from '../adapters/text-encoder';
 import { openUNet, type UNet } from '../adapters/unet';
 import type { LoraWeights } from '../engine-types';
 import type { GraphSession, SessionSettings } from '../onnx-session';
 import type { PipelineModel } from '../pipeline';
+import type { LoraComponent } from './lora-keys';
+import { hasExternalData, mergeLorasToFolder } from './merge-external';
 import { mergeLoras } from './merge-lora';
 
 type Model = PipelineModel & { sessions: () => GraphSession[] };
@@ -36,8 +41,9 @@ interface Merged {
 export const loraSetKey = (loras: readonly LoraWeights[]): string =>
   loras.map((l) => `${l.hash}:${l.strength}`).join('|');
 
-export function createLoraCache(settings: SessionSettings): LoraCache {
-  let current: { dir: string; key: string; merged: Promise<Merged> } | null = null;
+/** `workRoot`: where merged graphs with external weights are written (a folder per merge, removed on release). */
+export function createLoraCache(settings: SessionSettings, workRoot = tmpdir()): LoraCache {
+  let current: { dir: string; key: string; merged: Promise<Merged>; workDir: string } | null = null;
 
   async function release(): Promise<void> {
     const previous = current;
@@ -45,6 +51,7 @@ export function createLoraCache(settings: SessionSettings): LoraCache {
     const merged = await previous?.merged.catch(() => null);
     await merged?.unet?.session.release();
     await merged?.textEncoder?.session.release();
+    if (previous) rmSync(previous.workDir, { recursive: true, force: true });
   }
 
   return {
@@ -54,8 +61,10 @@ export function createLoraCache(settings: SessionSettings): LoraCache {
       const { dir, files } = model.description;
       if (current?.dir !== dir || current.key !== key) {
         await release();
-        const merged = mergeModel(files, loras, settings);
-        current = { dir, key, merged };
+        mkdirSync(workRoot, { recursive: true });
+        const workDir = mkdtempSync(join(workRoot, 'lora-merge-'));
+        const merged = mergeModel(files, loras, settings, workDir);
+        current = { dir, key, merged, workDir };
         merged.catch(() => {
           if (current?.merged === merged) current = null;
         });
@@ -78,15 +87,37 @@ export function createLoraCache(settings: SessionSettings): LoraCache {
   };
 }
 
+interface GraphMerge {
+  /** The merged model in memory (inline weights) or on disk (external weights); neither when unchanged. */
+  bytes?: Uint8Array;
+  path?: string;
+  merged: Map<string, number>;
+  warnings: string[];
+}
+
+async function mergeGraph(
+  file: string,
+  component: LoraComponent,
+  loras: readonly LoraWeights[],
+  outDir: string,
+): Promise<GraphMerge> {
+  const bytes = new Uint8Array(await readFile(file));
+  if (hasExternalData(bytes)) {
+    const { path, merged, warnings } = await mergeLorasToFolder(file, component, loras, outDir);
+    return { path: path ?? undefined, merged, warnings };
+  }
+  const { model, merged, warnings } = mergeLoras(bytes, component, loras);
+  return { bytes: model === bytes ? undefined : model, merged, warnings };
+}
+
 async function mergeModel(
   files: { unet: string; textEncoder: string },
   loras: readonly LoraWeights[],
   settings: SessionSettings,
+  workDir: string,
 ): Promise<Merged> {
-  const unetBytes = new Uint8Array(await readFile(files.unet));
-  const unetMerge = mergeLoras(unetBytes, 'unet', loras);
-  const teBytes = new Uint8Array(await readFile(files.textEncoder));
-  const teMerge = mergeLoras(teBytes, 'text_encoder', loras);
+  const unetMerge = await mergeGraph(files.unet, 'unet', loras, join(workDir, 'unet'));
+  const teMerge = await mergeGraph(files.textEncoder, 'text_encoder', loras, join(workDir, 'text_encoder'));
   const warnings: string[] = [];
   // One warning per LoRA, naming every key that changed nothing, rather than one per key.
   for (const lora of loras) {
@@ -97,12 +128,13 @@ async function mergeModel(
     const what = count === 0 ? 'changed nothing in this model' : `merged ${count} modules`;
     warnings.push(`LoRA ${lora.name} ${what}; ${ignored.map((w) => w.slice(prefix.length)).join('; ')}`);
   }
-  const unetChanged = unetMerge.model !== unetBytes;
-  const teChanged = teMerge.model !== teBytes;
-  const unet = unetChanged ? await openUNet(files.unet, settings, unetMerge.model) : null;
+  const changed = (m: GraphMerge) => m.bytes !== undefined || m.path !== undefined;
+  const unet = changed(unetMerge) ? await openUNet(unetMerge.path ?? files.unet, settings, unetMerge.bytes) : null;
   try {
-    const textEncoder = teChanged ? await openTextEncoder(files.textEncoder, settings, teMerge.model) : null;
-    return { unet, textEncoder, textEncoderBytes: teChanged ? teMerge.model : undefined, warnings };
+    const textEncoder = changed(teMerge)
+      ? await openTextEncoder(teMerge.path ?? files.textEncoder, settings, teMerge.bytes)
+      : null;
+    return { unet, textEncoder, textEncoderBytes: teMerge.bytes, warnings };
   } catch (error) {
     await unet?.session.release();
     throw error;

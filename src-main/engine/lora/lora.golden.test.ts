@@ -1,8 +1,10 @@
 // LoRAs end to end against diffusers itself: fixtures/references.json (tools/reference/make_lora_fixtures.py:
 // StableDiffusionPipeline.load_lora_weights + fuse_lora with diffusers 0.40.0 and PEFT 0.17.0) holds a kohya-named
 // float16 LoRA (UNet only, with 3×3 and 1×1 conv modules) and a PEFT-named bfloat16 one (UNet and text encoder), each
-// at two strengths. Tolerance: every 8-bit channel within 3 levels, as for the engine's other goldens.
-import { readFileSync } from 'node:fs';
+// at two strengths; tiny-sd-external keeps its UNet weights in external data (merged into a folder of their own).
+// Tolerance: every 8-bit channel within 3 levels, as for the engine's other goldens.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { readSafetensors } from '../../concepts';
@@ -35,10 +37,14 @@ export function loraFixture(file: string, strength: number): LoraWeights {
   return { name: file.replace(/\.safetensors$/, ''), hash: file, strength, tensors, metadata };
 }
 
-const engine = createEngine({ providers: 'cpu', threads: 1 });
+// Merged graphs with external weights are written under the cache folder, and removed when the merge is released.
+const cacheDir = mkdtempSync(join(tmpdir(), 'lora-golden-'));
+const engine = createEngine({ providers: 'cpu', threads: 1, cacheDir });
 const measured: string[] = [];
 afterAll(async () => {
   await engine.dispose();
+  expect(readdirSync(cacheDir).filter((f) => f.startsWith('lora-merge-'))).toEqual([]);
+  rmSync(cacheDir, { recursive: true, force: true });
   if (process.env.GOLDEN_REPORT) console.log(measured.join('\n'));
 });
 
@@ -49,7 +55,7 @@ function worstDifference(a: Uint8Array, b: Uint8Array): number {
 }
 
 describe('LoRA images match diffusers load_lora_weights + fuse_lora', () => {
-  for (const model of ['tiny-sd', 'tiny-sd-fp16'])
+  for (const model of ['tiny-sd', 'tiny-sd-fp16', 'tiny-sd-external'])
     test.each(references.cases.map((c) => [c.id, c] as const))(`%s on ${model}`, async (_id, c) => {
       const params: GenerateParams = {
         prompt: c.prompt,

@@ -24,11 +24,25 @@ export interface MergeResult {
   warnings: string[];
 }
 
-/** Merges the `component` half of each LoRA into `model` (one graph: the UNet's or the text encoder's). */
-export function mergeLoras(model: Uint8Array, component: LoraComponent, loras: readonly LoraWeights[]): MergeResult {
+/** One weight update: `factor · up·down` added to initializer `target.initializer`. */
+export interface MergeStep {
+  target: WeightTarget;
+  info: InitializerInfo;
+  module: LoraModule;
+  factor: number;
+}
+
+export interface MergePlan {
+  steps: MergeStep[];
+  merged: Map<string, number>;
+  warnings: string[];
+}
+
+/** Which weights of `model` (the UNet's or the text encoder's graph) each LoRA's `component` half changes. */
+export function planMerge(model: Uint8Array, component: LoraComponent, loras: readonly LoraWeights[]): MergePlan {
   const graph = indexGraph(model);
   const lookup = moduleLookup(findWeightTargets(graph));
-  let out: Uint8Array | null = null;
+  const steps: MergeStep[] = [];
   const merged = new Map<string, number>();
   const warnings: string[] = [];
   for (const lora of loras) {
@@ -50,14 +64,27 @@ export function mergeLoras(model: Uint8Array, component: LoraComponent, loras: r
         warnings.push(`${lora.name}: ${module.keys.join(', ')} ignored (${problem})`);
         continue;
       }
-      out ??= model.slice();
-      addDelta(out, info, target, module, lora.strength * module.scale);
+      steps.push({ target, info, module, factor: lora.strength * module.scale });
       count++;
     }
     merged.set(lora.name, count);
   }
-  return { model: out ?? model, merged, warnings };
+  return { steps, merged, warnings };
 }
+
+/** Merges the `component` half of each LoRA into `model`, whose weights are inline (see merge-external.ts). */
+export function mergeLoras(model: Uint8Array, component: LoraComponent, loras: readonly LoraWeights[]): MergeResult {
+  const { steps, merged, warnings } = planMerge(model, component, loras);
+  const inline = steps.filter((s) => !s.info.external);
+  if (inline.length < steps.length) throw new LoraMergeError('this graph keeps its weights in external data');
+  if (steps.length === 0) return { model, merged, warnings };
+  const out = model.slice();
+  for (const step of steps) addDelta(weightView(out, step.info.offset!, step.info.byteLength), step);
+  return { model: out, merged, warnings };
+}
+
+export const weightView = (bytes: Uint8Array, offset: number, length: number): DataView =>
+  new DataView(bytes.buffer, bytes.byteOffset + offset, length);
 
 /** Exact dotted names first, then a graph name that ends with the module's (`unet.` wrappers), then kohya's flat form. */
 function moduleLookup(targets: Map<string, WeightTarget>): (module: LoraModule) => WeightTarget | null {
@@ -78,8 +105,7 @@ function moduleLookup(targets: Map<string, WeightTarget>): (module: LoraModule) 
 }
 
 function checkShapes(module: LoraModule, target: WeightTarget, info: InitializerInfo): string | null {
-  if (info.external) return `weight ${info.name} is stored as external data, which LoRA merging does not support yet`;
-  if (info.offset === null) return `weight ${info.name} stores its values in an unsupported field`;
+  if (!info.external && info.offset === null) return `weight ${info.name} stores its values in an unsupported field`;
   if (info.dataType !== FLOAT && info.dataType !== FLOAT16) return `weight ${info.name} is not float32/float16`;
   const outCount = module.up.dims[0];
   const inCount = module.down.values.length / module.down.dims[0];
@@ -90,13 +116,13 @@ function checkShapes(module: LoraModule, target: WeightTarget, info: Initializer
   return null;
 }
 
-function addDelta(bytes: Uint8Array, info: InitializerInfo, target: WeightTarget, module: LoraModule, factor: number) {
+/** Adds the step's update to the weight's little-endian float32/float16 values in `view`. */
+export function addDelta(view: DataView, { info, target, module, factor }: MergeStep): void {
   const rank = module.down.dims[0];
   const outCount = module.up.dims[0];
   const inCount = module.down.values.length / rank;
   const up = module.up.values;
   const down = module.down.values;
-  const view = new DataView(bytes.buffer, bytes.byteOffset + info.offset!, info.byteLength);
   const half = info.dataType === FLOAT16;
   for (let o = 0; o < outCount; o++) {
     for (let i = 0; i < inCount; i++) {
