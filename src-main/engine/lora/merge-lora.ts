@@ -116,24 +116,52 @@ function checkShapes(module: LoraModule, target: WeightTarget, info: Initializer
   return null;
 }
 
-/** Adds the step's update to the weight's little-endian float32/float16 values in `view`. */
+/**
+ * Adds the step's update to the weight's little-endian float32/float16 values in `view`. Row by row, so that the inner
+ * loop runs over contiguous memory: torch's [out, in(, kh, kw)] rows get Σ_r up[o, r]·down[r, :]; a MatMul's
+ * transposed [in, out] rows get Σ_r down[r, i]·upᵀ[r, :].
+ */
 export function addDelta(view: DataView, { info, target, module, factor }: MergeStep): void {
   const rank = module.down.dims[0];
   const outCount = module.up.dims[0];
   const inCount = module.down.values.length / rank;
   const up = module.up.values;
   const down = module.down.values;
-  const half = info.dataType === FLOAT16;
-  for (let o = 0; o < outCount; o++) {
-    for (let i = 0; i < inCount; i++) {
-      let sum = 0;
-      for (let r = 0; r < rank; r++) sum += up[o * rank + r] * down[r * inCount + i];
-      // Torch's [out, in(, kh, kw)] order, or a MatMul's transposed [in, out].
-      const at = target.layout === 'in-out' ? i * outCount + o : o * inCount + i;
-      if (half) {
-        const value = halfBitsToFloat32(view.getUint16(at * 2, true)) + factor * sum;
-        view.setUint16(at * 2, float32ToHalfBits(value), true);
-      } else view.setFloat32(at * 4, view.getFloat32(at * 4, true) + factor * sum, true);
+  const transposed = target.layout === 'in-out';
+  const [rows, cols] = transposed ? [inCount, outCount] : [outCount, inCount];
+  // b: rank × cols, contiguous per r; coefficient(row, r) scales b's row r.
+  const b = transposed ? transpose(up, outCount, rank) : down;
+  const coefficient = transposed
+    ? (row: number, r: number) => down[r * inCount + row]
+    : (row: number, r: number) => up[row * rank + r];
+  const weights = readWeights(view, info.dataType === FLOAT16, rows * cols);
+  for (let row = 0; row < rows; row++) {
+    const acc = weights.subarray(row * cols, (row + 1) * cols);
+    for (let r = 0; r < rank; r++) {
+      const c = factor * coefficient(row, r);
+      if (c === 0) continue;
+      const bRow = b.subarray(r * cols, (r + 1) * cols);
+      for (let j = 0; j < cols; j++) acc[j] += c * bRow[j];
     }
   }
+  writeWeights(view, info.dataType === FLOAT16, weights);
+}
+
+function transpose(values: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = values[i * cols + j];
+  return out;
+}
+
+/** The weight as an aligned float32 copy (raw_data offsets need not be 4-byte aligned). */
+function readWeights(view: DataView, half: boolean, count: number): Float32Array {
+  const out = new Float32Array(count);
+  if (half) for (let i = 0; i < count; i++) out[i] = halfBitsToFloat32(view.getUint16(i * 2, true));
+  else new Uint8Array(out.buffer).set(new Uint8Array(view.buffer, view.byteOffset, count * 4));
+  return out;
+}
+
+function writeWeights(view: DataView, half: boolean, values: Float32Array): void {
+  if (half) for (let i = 0; i < values.length; i++) view.setUint16(i * 2, float32ToHalfBits(values[i]), true);
+  else new Uint8Array(view.buffer, view.byteOffset, values.length * 4).set(new Uint8Array(values.buffer));
 }
