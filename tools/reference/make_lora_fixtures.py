@@ -284,6 +284,42 @@ def golden(diffusers, base, path, strength, seed):
     return (images[0] * 255).round().astype(np.uint8), layers
 
 
+def golden_combined(diffusers, base, loras, seed):
+    """Several LoRAs at once, as diffusers combines them: set_adapters(names, weights), then fuse_lora."""
+    import numpy as np
+    import torch
+    from diffusers.loaders.lora_base import fuse_text_encoder_lora, set_adapters_for_text_encoder
+
+    text_encoder, unet, vae = (copy.deepcopy(m) for m in base)
+    pipe = pipeline(diffusers, with_int64_timestep(unet), vae)
+    pipe.text_encoder = transformers_like(text_encoder)
+    names = []
+    for path, name, _ in loras:
+        pipe.load_lora_weights(path, adapter_name=name, low_cpu_mem_usage=False)
+        names.append(name)
+    pipe.set_adapters(names, adapter_weights=[w for _, _, w in loras])
+    pipe.fuse_lora(adapter_names=names)
+    # The text encoder (a plain torch module here) gets what set_adapters and fuse_lora give a transformers one.
+    text_names = [n for n in names if any(n in m.scaling for m in lora_layers(text_encoder))]
+    set_adapters_for_text_encoder(text_names, text_encoder, [w for _, n, w in loras if n in text_names])
+    fuse_text_encoder_lora(text_encoder, adapter_names=text_names)
+    pipe.text_encoder = None
+    tokenizer = fixture.load_tokenizer(fixture.EOS)
+    embed = lambda text: text_encoder(torch.tensor([tokenizer.encode(text)], dtype=torch.int32))[0]  # noqa: E731
+    with torch.no_grad():
+        images = pipe(prompt_embeds=embed(PROMPT), negative_prompt_embeds=embed(NEGATIVE), num_inference_steps=8,
+                      guidance_scale=7.5, height=fixture.SIZE, width=fixture.SIZE, output_type="np",
+                      generator=torch.Generator("cpu").manual_seed(seed), return_dict=False)[0]
+    layers = {"unetLoraLayers": count_lora_layers(unet), "textEncoderLoraLayers": count_lora_layers(text_encoder)}
+    return (images[0] * 255).round().astype(np.uint8), layers
+
+
+def lora_layers(model):
+    from peft.tuners.tuners_utils import BaseTunerLayer
+
+    return [m for m in model.modules() if isinstance(m, BaseTunerLayer)]
+
+
 def count_lora_layers(model):
     from peft.tuners.tuners_utils import BaseTunerLayer
 
@@ -309,7 +345,15 @@ def main(out_dir):
                           prompt=PROMPT, negative=NEGATIVE, steps=8, guidance=7.5, scheduler="pndm",
                           width=fixture.SIZE, height=fixture.SIZE, model="tiny-sd", image=name, **record))
         print(cases[-1])
-    # The same seed without any LoRA, for a check that the LoRAs change the image at all.
+    # Both at once, each at its own strength.
+    combined = [("tiny-kohya", 0.7), ("tiny-peft", 0.4)]
+    pixels, record = golden_combined(
+        diffusers, base, [(os.path.join(out_dir, f"{f}.safetensors"), f, w) for f, w in combined], 510)
+    PIL.Image.fromarray(pixels).save(os.path.join(out_dir, "combined.png"))
+    cases.append(dict(id="combined", loras=[{"lora": f"{f}.safetensors", "strength": w} for f, w in combined],
+                      seed=510, prompt=PROMPT, negative=NEGATIVE, steps=8, guidance=7.5, scheduler="pndm",
+                      width=fixture.SIZE, height=fixture.SIZE, model="tiny-sd", image="combined.png", **record))
+    print(cases[-1])
     fixture.write_json(os.path.join(out_dir, "references.json"), {
         "generatedBy": {"script": SCRIPT, "diffusers": diffusers.__version__, "peft": "0.17.0 (source)",
                         "torch": torch.__version__, "numpy": np.__version__,

@@ -1,7 +1,7 @@
 // LoRAs end to end against diffusers itself: fixtures/references.json (tools/reference/make_lora_fixtures.py:
 // StableDiffusionPipeline.load_lora_weights + fuse_lora with diffusers 0.40.0 and PEFT 0.17.0) holds a kohya-named
 // float16 LoRA (UNet only, with 3×3 and 1×1 conv modules) and a PEFT-named bfloat16 one (UNet and text encoder), each
-// at two strengths; tiny-sd-external keeps its UNet weights in external data (merged into a folder of their own).
+// at two strengths, and both at once (set_adapters with a weight each, then fuse_lora); tiny-sd-external keeps its UNet weights in external data (merged into a folder of their own).
 // Tolerance: every 8-bit channel within 3 levels, as for the engine's other goldens.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,8 +18,10 @@ const models = join(import.meta.dirname, '../test-fixtures/models');
 const references = JSON.parse(readFileSync(join(fixtures, 'references.json'), 'utf8')) as {
   cases: {
     id: string;
-    lora: string;
-    strength: number;
+    /** One LoRA at a strength, or (`loras`) several at once. */
+    lora?: string;
+    strength?: number;
+    loras?: { lora: string; strength: number }[];
     seed: number;
     prompt: string;
     negative: string;
@@ -66,13 +68,13 @@ describe('LoRA images match diffusers load_lora_weights + fuse_lora', () => {
         scheduler: c.scheduler,
         width: c.width,
         height: c.height,
-        loras: [loraFixture(c.lora, c.strength)],
+        loras: (c.loras ?? [{ lora: c.lora!, strength: c.strength! }]).map((l) => loraFixture(l.lora, l.strength)),
       };
       const result = await engine.generate(join(models, model), params);
       expect(result.warnings).toEqual([]);
-      expect(result.settings.loras).toEqual([
-        { name: c.lora.replace('.safetensors', ''), hash: c.lora, strength: c.strength },
-      ]);
+      expect(result.settings.loras).toEqual(
+        params.loras!.map(({ name, hash, strength }) => ({ name, hash, strength })),
+      );
       const expected = decodePngRgb(readFileSync(join(fixtures, c.image))).rgb;
       const worst = worstDifference(result.images[0].rgb, expected);
       // The LoRA matters: without it the same seed gives a clearly different image.
