@@ -206,6 +206,7 @@ export class GenerateState {
   async useSettings(settings: ReusableSettings, parent?: number): Promise<void> {
     for (const name of settingNames) this.useSetting(name, settings);
     this.form.batch = settings.batch;
+    this.form.loras = (settings.loras ?? []).map((l) => ({ ...l }));
     if (!settings.initImage) {
       this.form.mode = 'txt2img';
       return;
