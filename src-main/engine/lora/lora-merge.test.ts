@@ -231,6 +231,33 @@ describe('LoRA merge', () => {
     });
   });
 
+  it("maps kohya's text-encoder names onto a CLIP export's weights found through their biases", () => {
+    const weight = values(OUT * IN, 21);
+    const model = buildModel({
+      inputs: [{ name: 'x', shape: [1, IN] }],
+      outputs: [{ name: 'y', shape: [1, OUT] }],
+      nodes: [
+        { op: 'MatMul', inputs: ['x', 'onnx::MatMul_301'], outputs: ['m'] },
+        { op: 'Add', inputs: ['text_model.encoder.layers.0.self_attn.q_proj.bias', 'm'], outputs: ['y'] },
+      ],
+      initializers: [
+        { name: 'onnx::MatMul_301', dims: [IN, OUT], values: transpose(weight, OUT, IN) },
+        { name: 'text_model.encoder.layers.0.self_attn.q_proj.bias', dims: [OUT], values: [0, 0, 0] },
+      ],
+    });
+    const down = tensor([2, IN], 22);
+    const up = tensor([OUT, 2], 23);
+    const kohya = lora({
+      'lora_te_text_model_encoder_layers_0_self_attn_q_proj.lora_down.weight': down,
+      'lora_te_text_model_encoder_layers_0_self_attn_q_proj.lora_up.weight': up,
+    });
+    expect(mergeLoras(model, 'unet', [kohya]).merged.get('test')).toBe(0); // the text encoder's half only
+    const result = mergeLoras(model, 'text_encoder', [kohya]);
+    expect(result.warnings).toEqual([]);
+    const merged = expectedWeight(weight, up, down, 1);
+    expectClose(initializerValues(result.model, 'onnx::MatMul_301'), transpose(merged, OUT, IN));
+  });
+
   it('names every key that changed nothing, and why', () => {
     const result = mergeLoras(linearModel(), 'unet', [
       lora({
