@@ -26,7 +26,7 @@ export interface LoraModules {
   unknown: { key: string; reason: string }[];
 }
 
-type Part = 'down' | 'up' | 'alpha';
+type Part = 'down' | 'up' | 'alpha' | 'mid';
 
 interface Parsed {
   component: LoraComponent | 'text_encoder_2';
@@ -35,7 +35,7 @@ interface Parsed {
   part: Part;
 }
 
-const KOHYA = /^lora_(unet|te|te1|te2)_(.+)\.(lora_down\.weight|lora_up\.weight|alpha)$/;
+const KOHYA = /^lora_(unet|te|te1|te2)_(.+)\.(lora_down\.weight|lora_up\.weight|lora_mid\.weight|alpha)$/;
 const PEFT_PART =
   /^(.+?)\.(?:lora_A(?:\.default)?\.weight|lora_B(?:\.default)?\.weight|alpha|lora\.down\.weight|lora\.up\.weight|lora_linear_layer\.down\.weight|lora_linear_layer\.up\.weight)$/;
 const OLD_PROCESSOR = /^(.+)\.processor\.(to_q|to_k|to_v|to_out)_lora\.(down|up)\.weight$/;
@@ -44,7 +44,15 @@ function parseKey(key: string): Parsed | null {
   const kohya = key.match(KOHYA);
   if (kohya) {
     const component = kohya[1] === 'unet' ? 'unet' : kohya[1] === 'te2' ? 'text_encoder_2' : 'text_encoder';
-    const part: Part = kohya[3] === 'alpha' ? 'alpha' : kohya[3].startsWith('lora_down') ? 'down' : 'up';
+    const suffix = kohya[3];
+    const part: Part =
+      suffix === 'alpha'
+        ? 'alpha'
+        : suffix.startsWith('lora_down')
+          ? 'down'
+          : suffix.startsWith('lora_mid')
+            ? 'mid'
+            : 'up';
     return { component, name: kohya[2], underscored: true, part };
   }
   const old = key.match(OLD_PROCESSOR);
@@ -114,6 +122,11 @@ export function groupLoraModules(
     const fail = (reason: string) => keys.forEach((key) => unknown.push({ key, reason }));
     if (parsed.component === 'text_encoder_2') {
       fail('a second text encoder (SDXL): this studio runs SD 1.x/2.x models');
+      continue;
+    }
+    if (parts.mid) {
+      // LoCon's Tucker form: up·mid·down, which merging up·down alone would get wrong.
+      fail(`module ${parsed.name} is a Tucker-decomposed conv (lora_mid), which this studio does not merge`);
       continue;
     }
     if (!parts.down || !parts.up) {

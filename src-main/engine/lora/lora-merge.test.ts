@@ -270,17 +270,25 @@ describe('LoRA merge', () => {
         'lora_te2_text_model_encoder_layers_0_mlp_fc1.lora_down.weight': tensor([2, IN], 1),
         'lora_te2_text_model_encoder_layers_0_mlp_fc1.lora_up.weight': tensor([OUT, 2], 2),
         'some.other.tensor': tensor([1], 1),
+        'lora_unet_mid_conv.lora_down.weight': tensor([2, IN, 3, 3], 1),
+        'lora_unet_mid_conv.lora_mid.weight': tensor([2, 2, 3, 3], 1),
+        'lora_unet_mid_conv.lora_up.weight': tensor([OUT, 2, 1, 1], 1),
       }),
     ]);
     expect(result.merged.get('test')).toBe(1);
-    expect(result.warnings.sort()).toEqual([
-      'test: lora_te2_text_model_encoder_layers_0_mlp_fc1.lora_down.weight ignored (a second text encoder (SDXL): this studio runs SD 1.x/2.x models)',
-      'test: lora_te2_text_model_encoder_layers_0_mlp_fc1.lora_up.weight ignored (a second text encoder (SDXL): this studio runs SD 1.x/2.x models)',
-      'test: lora_unet_mid_proj.lora_up.weight ignored (module mid_proj has no down weight)',
-      'test: some.other.tensor ignored (not a LoRA weight in kohya or diffusers/PEFT naming)',
-      'test: unet.mid.missing.lora_A.weight, unet.mid.missing.lora_B.weight ignored (no unet weight mid.missing in this model)',
-      'test: unet.mid.proj_wide.lora_A.weight ignored (module mid.proj_wide has no up weight)',
-    ]);
+    expect(result.warnings.sort()).toEqual(
+      [
+        'test: lora_te2_text_model_encoder_layers_0_mlp_fc1.lora_down.weight ignored (a second text encoder (SDXL): this studio runs SD 1.x/2.x models)',
+        'test: lora_te2_text_model_encoder_layers_0_mlp_fc1.lora_up.weight ignored (a second text encoder (SDXL): this studio runs SD 1.x/2.x models)',
+        'test: lora_unet_mid_proj.lora_up.weight ignored (module mid_proj has no down weight)',
+        'test: lora_unet_mid_conv.lora_down.weight ignored (module mid_conv is a Tucker-decomposed conv (lora_mid), which this studio does not merge)',
+        'test: lora_unet_mid_conv.lora_mid.weight ignored (module mid_conv is a Tucker-decomposed conv (lora_mid), which this studio does not merge)',
+        'test: lora_unet_mid_conv.lora_up.weight ignored (module mid_conv is a Tucker-decomposed conv (lora_mid), which this studio does not merge)',
+        'test: some.other.tensor ignored (not a LoRA weight in kohya or diffusers/PEFT naming)',
+        'test: unet.mid.missing.lora_A.weight, unet.mid.missing.lora_B.weight ignored (no unet weight mid.missing in this model)',
+        'test: unet.mid.proj_wide.lora_A.weight ignored (module mid.proj_wide has no up weight)',
+      ].sort(),
+    );
   });
 
   it('refuses an update whose shape does not fit the weight, naming both', () => {
