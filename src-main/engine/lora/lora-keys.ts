@@ -26,7 +26,8 @@ export interface LoraModules {
   unknown: { key: string; reason: string }[];
 }
 
-type Part = 'down' | 'up' | 'alpha' | 'mid';
+/** `mid`: LoCon's Tucker core; `magnitude`: DoRA's magnitude vector (both refused: up·down alone would be wrong). */
+type Part = 'down' | 'up' | 'alpha' | 'mid' | 'magnitude';
 
 interface Parsed {
   component: LoraComponent | 'text_encoder_2';
@@ -35,9 +36,9 @@ interface Parsed {
   part: Part;
 }
 
-const KOHYA = /^lora_(unet|te|te1|te2)_(.+)\.(lora_down\.weight|lora_up\.weight|lora_mid\.weight|alpha)$/;
+const KOHYA = /^lora_(unet|te|te1|te2)_(.+)\.(lora_down\.weight|lora_up\.weight|lora_mid\.weight|dora_scale|alpha)$/;
 const PEFT_PART =
-  /^(.+?)\.(?:lora_A(?:\.default)?\.weight|lora_B(?:\.default)?\.weight|alpha|lora\.down\.weight|lora\.up\.weight|lora_linear_layer\.down\.weight|lora_linear_layer\.up\.weight)$/;
+  /^(.+?)\.(?:lora_A(?:\.default)?\.weight|lora_B(?:\.default)?\.weight|alpha|lora\.down\.weight|lora\.up\.weight|lora_linear_layer\.down\.weight|lora_linear_layer\.up\.weight|lora_magnitude_vector(?:\.default)?(?:\.weight)?)$/;
 const OLD_PROCESSOR = /^(.+)\.processor\.(to_q|to_k|to_v|to_out)_lora\.(down|up)\.weight$/;
 
 function parseKey(key: string): Parsed | null {
@@ -45,14 +46,14 @@ function parseKey(key: string): Parsed | null {
   if (kohya) {
     const component = kohya[1] === 'unet' ? 'unet' : kohya[1] === 'te2' ? 'text_encoder_2' : 'text_encoder';
     const suffix = kohya[3];
-    const part: Part =
-      suffix === 'alpha'
-        ? 'alpha'
-        : suffix.startsWith('lora_down')
-          ? 'down'
-          : suffix.startsWith('lora_mid')
-            ? 'mid'
-            : 'up';
+    const parts: Record<string, Part> = {
+      alpha: 'alpha',
+      dora_scale: 'magnitude',
+      'lora_down.weight': 'down',
+      'lora_mid.weight': 'mid',
+      'lora_up.weight': 'up',
+    };
+    const part = parts[suffix];
     return { component, name: kohya[2], underscored: true, part };
   }
   const old = key.match(OLD_PROCESSOR);
@@ -64,7 +65,14 @@ function parseKey(key: string): Parsed | null {
   const peft = key.match(PEFT_PART);
   if (!peft) return null;
   const suffix = key.slice(peft[1].length + 1);
-  const part: Part = suffix === 'alpha' ? 'alpha' : /lora_A|down/.test(suffix) ? 'down' : 'up';
+  const part: Part =
+    suffix === 'alpha'
+      ? 'alpha'
+      : suffix.startsWith('lora_magnitude_vector')
+        ? 'magnitude'
+        : /lora_A|down/.test(suffix)
+          ? 'down'
+          : 'up';
   const { component, rest } = splitComponent(peft[1]);
   return { component, name: rest, underscored: false, part };
 }
@@ -122,6 +130,10 @@ export function groupLoraModules(
     const fail = (reason: string) => keys.forEach((key) => unknown.push({ key, reason }));
     if (parsed.component === 'text_encoder_2') {
       fail('a second text encoder (SDXL): this studio runs SD 1.x/2.x models');
+      continue;
+    }
+    if (parts.magnitude) {
+      fail(`module ${parsed.name} is a DoRA module (magnitude vector), which this studio does not merge`);
       continue;
     }
     if (parts.mid) {

@@ -303,6 +303,27 @@ describe('LoRA merge', () => {
     ]);
   });
 
+  it('refuses DoRA modules by name, kohya and PEFT alike', () => {
+    const { modules, unknown } = groupLoraModules(
+      new Map([
+        ['unet.a.lora_A.weight', tensor([2, IN], 1)],
+        ['unet.a.lora_B.weight', tensor([OUT, 2], 1)],
+        ['unet.a.lora_magnitude_vector', tensor([OUT], 1)],
+        ['lora_unet_b.lora_down.weight', tensor([2, IN], 1)],
+        ['lora_unet_b.lora_up.weight', tensor([OUT, 2], 1)],
+        ['lora_unet_b.dora_scale', tensor([1, IN], 1)],
+      ]),
+    );
+    expect(modules).toEqual([]);
+    expect(new Set(unknown.map((u) => u.reason))).toEqual(
+      new Set([
+        'module a is a DoRA module (magnitude vector), which this studio does not merge',
+        'module b is a DoRA module (magnitude vector), which this studio does not merge',
+      ]),
+    );
+    expect(unknown).toHaveLength(6);
+  });
+
   it('groups the old diffusers processor naming under the projection it changes', () => {
     const { modules } = groupLoraModules(
       new Map([
