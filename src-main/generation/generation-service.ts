@@ -16,10 +16,10 @@ import { StudioError } from '../shared/errors';
 import { randomSeed } from '../shared/random-seed';
 import type { GalleryConcept } from '../shared/gallery';
 import { lorasOfJob, type LoraUse } from '../shared/loras';
+import { encodePreview } from './preview-png';
 
 /** A LoRA by name, or by file hash first when known (what reproduce has), at a strength. */
 export type LoraRef = LoraUse & { hash?: string };
-import { encodePreview } from './preview-png';
 
 type GenerateRequest = z.output<typeof generateRequestSchema>;
 
