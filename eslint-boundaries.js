@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const srcMain = path.join(path.dirname(fileURLToPath(import.meta.url)), 'src-main');
 
-const services = ['engine', 'gallery', 'concepts', 'generation', 'models', 'system'];
+const services = ['engine', 'gallery', 'concepts', 'loras', 'generation', 'models', 'system'];
 /** Modules any folder may import: the contract, neutral formats and file helpers, two environment-free utilities. */
 const neutral = ['shared', 'formats', 'fs', 'event-hub', 'app-paths'];
 const anything = '*';
@@ -37,7 +37,7 @@ export const house = {
     why: 'The gallery never imports the engine (the studio connects them); it may name the engine’s plain-data types.',
   },
   ...Object.fromEntries(
-    ['concepts', 'generation', 'models', 'system'].map((unit) => [
+    ['concepts', 'loras', 'generation', 'models', 'system'].map((unit) => [
       unit,
       { imports: [...neutral, ...services], why: 'Services know nothing of their callers.' },
     ]),

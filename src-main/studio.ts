@@ -7,6 +7,7 @@ import { appRoot } from './app-paths';
 import { createConceptLibrary, type ConceptLibrary } from './concepts/concept-library';
 import { previewMaker, vocabularyCheck } from './concepts/concept-studio';
 import { conceptHandlers } from './concepts/handlers';
+import { createLoraLibrary, loraHandlers, type LoraLibrary } from './loras';
 import { createEngine } from './engine/engine';
 import { listAvailableProviders, resolveProviders, type ProviderPreference } from './engine/execution-providers';
 import { createInlineWorker } from './engine/jobs/inline-worker';
@@ -37,7 +38,8 @@ import { createSystemInfo } from './system/system-info';
 // an installed model (generate, tokenize, reproduce --model) drive an engine of their own, and --concept reads a file
 // without importing it. Exported here so that transports reach services through this one module.
 export { createEngine, type Engine } from './engine/engine';
-export type { ConceptVectors, GenerateParams, GenerateResult, StepInfo } from './engine/engine-types';
+export type { ConceptVectors, GenerateParams, GenerateResult, LoraWeights, StepInfo } from './engine/engine-types';
+export { MAX_LORA_BYTES, readLoraFile } from './loras';
 export { providerPreferences, type ProviderPreference } from './engine/execution-providers';
 export { MAX_CONCEPT_BYTES, readConceptFile } from './concepts/concept-file';
 export type { GalleryGenerate } from './gallery/reproduce';
@@ -78,6 +80,7 @@ export interface Studio {
   readonly models: ModelLibrary;
   readonly gallery: Gallery;
   readonly concepts: ConceptLibrary;
+  readonly loras: LoraLibrary;
   readonly settings: SettingsStore;
   readonly downloads: HubDownloads;
   close(): Promise<void>;
@@ -190,8 +193,10 @@ export function createStudio(options: StudioOptions): Studio {
     events,
     save: gallery.save,
     concepts: () => concepts.enabledVectors(),
+    loras: (uses) => loras.weightsFor(uses),
     log,
   });
+  const loras = createLoraLibrary({ db, dataDir });
   const concepts = createConceptLibrary({
     db,
     dataDir,
@@ -239,6 +244,7 @@ export function createStudio(options: StudioOptions): Studio {
     ...generationHandlers(generation),
     ...galleryHandlers(gallery, (request) => generation.submit(request), options.desktop),
     ...conceptHandlers(concepts),
+    ...loraHandlers(loras),
     ...settingsHandlers({
       store: settings,
       cacheDir: path.join(dataDir, 'cache'),
@@ -253,6 +259,7 @@ export function createStudio(options: StudioOptions): Studio {
     models,
     gallery,
     concepts,
+    loras,
     settings,
     downloads,
     async close() {

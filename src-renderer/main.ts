@@ -7,6 +7,7 @@ import { GalleryState, gallerySlot } from './lib/gallery-state.svelte';
 import { GenerateState, generateSlot } from './lib/generate-state.svelte';
 import { PngInfoState, pngInfoSlot } from './lib/png-info.svelte';
 import { LibraryState, librarySlot } from './lib/library-state.svelte';
+import { LorasState, lorasSlot } from './lib/loras.svelte';
 import { SketchState, sketchSlot } from './lib/sketch-state.svelte';
 import { StudioState, studioSlot } from './lib/studio-state.svelte';
 import { windowFiles } from './lib/window-drop';
@@ -17,6 +18,7 @@ const studio = new StudioState(createApi());
 const sketch = new SketchState();
 const generate = new GenerateState(studio, sketch);
 const concepts = new ConceptsState(studio, generate);
+const loras = new LorasState(studio, generate);
 windowFiles.register(concepts.fileHandler());
 const pngInfo = new PngInfoState(studio.api);
 pngInfo.register(windowFiles);
@@ -27,11 +29,12 @@ const context = new Map([
   sketchSlot.entry(sketch),
   generateSlot.entry(generate),
   conceptsSlot.entry(concepts),
+  lorasSlot.entry(loras),
   pngInfoSlot.entry(pngInfo),
   librarySlot.entry(library),
   gallerySlot.entry(gallery),
 ]);
 mount(App, { target, context });
 void Promise.all([studio.load(), library.loadSettings()]).then(() =>
-  Promise.all([generate.start(), generate.loadLatest(), concepts.load()]),
+  Promise.all([generate.start(), generate.loadLatest(), concepts.load(), loras.load()]),
 );

@@ -3,6 +3,7 @@ import { formatHelp, UsageError, type CommandSpec, type OptionSpec } from './arg
 import { processIo, type CliIo } from './io';
 import { conceptsSpec, runConcepts } from './commands/concepts';
 import { gallerySpec, runGallery } from './commands/gallery';
+import { lorasSpec, runLoras } from './commands/loras';
 import { generateSpec, runGenerate } from './commands/generate';
 import { modelsSpec, runModels } from './commands/models';
 import { runServe, serveSpec } from './commands/serve';
@@ -21,6 +22,7 @@ const commands: Record<string, Command> = {
   serve: { spec: serveSpec, run: runServe },
   gallery: { spec: gallerySpec, run: runGallery },
   concepts: { spec: conceptsSpec, run: runConcepts },
+  loras: { spec: lorasSpec, run: runLoras },
   models: { spec: modelsSpec, run: runModels },
   settings: { spec: settingsSpec, run: runSettings },
 };

@@ -9,3 +9,5 @@ export {
 export { conceptHandlers } from './handlers';
 export { previewMaker, vocabularyCheck } from './concept-studio';
 export { MAX_CONCEPT_BYTES, readConceptFile, type ConceptEmbedding, type ConceptFormat } from './concept-file';
+export { readSafetensors, type FloatTensor, type TensorFile } from './safetensors-reader';
+export { ConceptFileError } from './concept-errors';

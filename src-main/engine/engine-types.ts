@@ -50,6 +50,25 @@ export interface GenerateParams {
   inpaintPadding?: number;
   /** Textual-inversion embeddings usable in the prompts by their trigger words. */
   concepts?: ConceptVectors[];
+  /** LoRAs merged into the UNet and text encoder weights for this job, each with its strength. */
+  loras?: LoraWeights[];
+}
+
+/** One tensor of a LoRA file, as float32 whatever its stored dtype. */
+export interface LoraTensor {
+  dims: number[];
+  values: Float32Array;
+}
+
+/** A LoRA file's tensors and the strength to apply them with (A1111's `<lora:name:strength>`). */
+export interface LoraWeights {
+  name: string;
+  /** The file's content hash: identifies the weights in caches and in the images' settings. */
+  hash: string;
+  strength: number;
+  tensors: ReadonlyMap<string, LoraTensor>;
+  /** The safetensors `__metadata__` (diffusers keeps PEFT's lora_alpha there). */
+  metadata?: Record<string, unknown>;
 }
 
 /** One learned concept: `count` vectors of the text encoder's width, expanded from `trigger` (A1111 semantics). */
@@ -79,6 +98,8 @@ export interface ResolvedSettings {
   /** Inpainting only: the mask's SHA-256 (of its grey levels, row by row) and how it was applied. */
   mask?: InpaintSettings;
   model: { name: string; hash: string };
+  /** Present when LoRAs were merged, in the order given. */
+  loras?: { name: string; hash: string; strength: number }[];
 }
 
 export type InpaintArea = 'whole' | 'masked';

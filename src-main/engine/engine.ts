@@ -6,6 +6,7 @@ import { openUNet } from './adapters/unet';
 import { openVaeDecoder } from './adapters/vae-decoder';
 import { openVaeEncoder, type VaeEncoder } from './adapters/vae-encoder';
 import { createConceptCache } from './concepts/concept-cache';
+import { createLoraCache } from './lora/lora-cache';
 import { InvalidParamsError, ModelFolderError } from './engine-errors';
 import type { GenerateOptions, GenerateParams, GenerateResult, ResolvedSettings } from './engine-types';
 import { defaultThreadCount, resolveProviders, type ProviderPreference } from './execution-providers';
@@ -59,6 +60,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   };
   let loaded: { dir: string; model: Promise<LoadedModel> } | null = null;
   const concepts = createConceptCache(settings);
+  const loras = createLoraCache(settings, options.cacheDir);
   const previews: PreviewResources = {
     projections: createProjectionStore({ cacheDir: options.cacheDir, log }),
     decodeMs: new Map(),
@@ -76,6 +78,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     const previous = loaded;
     loaded = null;
     await concepts.release();
+    await loras.release();
     if (previous) await (await previous.model.catch(() => null))?.release();
   }
 
@@ -96,8 +99,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
       serial(async () => {
         const started = performance.now();
         const description = (await cachedModel(modelDir))?.description ?? (await readModelFolder(modelDir));
-        const resolved = resolveSettings(params, description);
-        const model = await concepts.apply(await load(description), params.concepts);
+        const resolved = withLoraSettings(resolveSettings(params, description), params);
+        // LoRAs first: concept rows are appended to the text encoder the LoRAs changed.
+        const withLoras = await loras.apply(await load(description), params.loras);
+        const model = await concepts.apply(withLoras, params.concepts);
         checkFixedSize(model, resolved);
         checkUNetChannels(model, resolved);
         if (params.initImage) await model.vaeEncoder();
@@ -106,13 +111,14 @@ export function createEngine(options: EngineOptions = {}): Engine {
         const output = await runPipeline(model, resolved, params.initImage, generateOptions, previews, params.mask);
         const totalMs = performance.now() - started;
         const ortMs = sumRunMs(model.sessions()) - ortBefore;
-        for (const warning of output.warnings) log(`warning: ${warning}`);
+        const warnings = [...(withLoras.loraWarnings ?? []), ...output.warnings];
+        for (const warning of warnings) log(`warning: ${warning}`);
         return {
           images: output.images,
           settings: resolved,
           provider: model.unet.session.provider,
           timings: { totalMs, loadMs, ...output.timings, ortMs, outsideOrtMs: totalMs - loadMs - ortMs },
-          warnings: output.warnings,
+          warnings,
         };
       }),
     describeModel: (dir) => readModelFolder(dir),
@@ -133,6 +139,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
   async function cachedModel(dir: string): Promise<LoadedModel | null> {
     return loaded && resolve(dir) === loaded.dir ? loaded.model : null;
   }
+}
+
+/** The LoRAs a job merged are part of what reproduces its pixels. */
+function withLoraSettings(settings: ResolvedSettings, params: GenerateParams): ResolvedSettings {
+  if (!params.loras?.length) return settings;
+  return { ...settings, loras: params.loras.map(({ name, hash, strength }) => ({ name, hash, strength })) };
 }
 
 /** An export with a fixed latent size makes images of one size only; say so instead of failing inside the graph. */

@@ -9,6 +9,8 @@ export type {
   GeneratedImage,
   InitImage,
   InpaintSettings,
+  LoraTensor,
+  LoraWeights,
   PreviewImage,
   ResolvedSettings,
   StepInfo,
@@ -34,3 +36,4 @@ export {
   type FolderReport,
 } from './model-folder-check';
 export { resolveProviders } from './execution-providers';
+export { groupLoraModules, type LoraModule } from './lora/lora-keys';

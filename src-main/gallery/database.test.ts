@@ -38,6 +38,7 @@ test('an empty data directory gets the whole schema, in WAL mode with foreign ke
     'generation_tags',
     'generations',
     'generations_fts',
+    'loras',
     'model_locations',
     'models',
     'presets',

@@ -172,6 +172,22 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE generations ADD COLUMN mask_image TEXT;
     `,
   },
+  {
+    version: 7,
+    description: 'LoRA library',
+    sql: `
+      -- Imported LoRA files, content-addressed under loras/; what the views show was read from the file on import.
+      CREATE TABLE loras (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        file TEXT NOT NULL,
+        source_name TEXT NOT NULL,
+        info TEXT NOT NULL,
+        added INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE UNIQUE INDEX loras_name ON loras(lower(name));
+    `,
+  },
 ];
 
 export const schemaVersion = migrations.length;

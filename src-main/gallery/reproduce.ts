@@ -16,6 +16,8 @@ export interface GalleryGenerateRequest {
   /** The model by name; `hash` lets the caller refuse a different model that carries the same name. */
   model: { name: string; hash: string | null };
   params: GenerateParams;
+  /** The LoRAs the image was made with (from its recipe); the caller supplies their weights. */
+  loras?: { name: string; hash: string; strength: number }[];
 }
 
 /** Runs one job to completion (the studio's runs it through the job queue; tests call an engine directly). */
@@ -53,7 +55,12 @@ export async function reproduce(ctx: GalleryContext, id: number, generate: Galle
     if (row.mask_image !== null)
       Object.assign(params, { mask: imageOf(ctx, row, row.mask_image, 'mask') }, maskOf(bytes));
   }
-  const result = await generate({ model: { name: model, hash: row.model_hash }, params });
+  const loras = lorasOf(bytes);
+  const result = await generate({
+    model: { name: model, hash: row.model_hash },
+    params,
+    ...(loras.length ? { loras } : {}),
+  });
   const image = result.images.find((i) => i.index === row.batch_index) ?? result.images[0];
   const maxDiff = maxDifference(stored, image);
   const created = new Date();
@@ -91,6 +98,8 @@ export function reusableSettings(ctx: GalleryContext, id: number): ReusableSetti
   const { min, max, multiple } = limits.side;
   const side = (n: number) => n >= min && n <= max && n % multiple === 0;
   if (side(row.width) && side(row.height)) Object.assign(settings, { width: row.width, height: row.height });
+  const loras = lorasOf(readFileSync(fileOf(ctx, row.path)));
+  if (loras.length) settings.loras = loras.map(({ name, strength }) => ({ name, strength }));
   if (row.strength !== null && row.init_image !== null) {
     settings.strength = row.strength;
     settings.initImage = { pngBase64: readFileSync(fileOf(ctx, row.init_image)).toString('base64') };
@@ -145,6 +154,22 @@ function maskOf(
     };
   } catch {
     return {};
+  }
+}
+
+/** The LoRAs of the studio recipe (`loras`: name, file hash, strength), which reproduce must merge again. */
+function lorasOf(bytes: Uint8Array): { name: string; hash: string; strength: number }[] {
+  try {
+    const { loras } = JSON.parse(textChunksOf(bytes)['studio'] ?? '{}') as { loras?: unknown };
+    if (!Array.isArray(loras)) return [];
+    return loras
+      .filter(
+        (l): l is { name: string; hash: string; strength: number } =>
+          typeof l?.name === 'string' && typeof l?.hash === 'string' && typeof l?.strength === 'number',
+      )
+      .map(({ name, hash, strength }) => ({ name, hash, strength }));
+  } catch {
+    return [];
   }
 }
 

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventHub } from '../event-hub';
 import type { ModelLibrary, ModelLocation } from '../models';
-import type { ConceptVectors, GenerateParams, GenerateResult, InitImage } from '../engine';
+import type { ConceptVectors, GenerateParams, GenerateResult, InitImage, LoraWeights } from '../engine';
 import type { Engine } from '../engine';
 import type { JobEvent, JobQueue } from '../engine';
 import { decodePngRgb } from '../formats/png/png-metadata';
@@ -15,7 +15,11 @@ import type { generateRequestSchema, JobSettings, ModelInfo } from '../shared/ge
 import { StudioError } from '../shared/errors';
 import { randomSeed } from '../shared/random-seed';
 import type { GalleryConcept } from '../shared/gallery';
+import { lorasOfJob, type LoraUse } from '../shared/loras';
 import { encodePreview } from './preview-png';
+
+/** A LoRA by name, or by file hash first when known (what reproduce has), at a strength. */
+export type LoraRef = LoraUse & { hash?: string };
 
 type GenerateRequest = z.output<typeof generateRequestSchema>;
 
@@ -43,6 +47,8 @@ export function createGenerationService(deps: {
   save: (job: SaveJob) => SavedImage[];
   /** The enabled concepts' vectors, usable by trigger in every job's prompts. */
   concepts?: () => ConceptVectors[];
+  /** The library's LoRAs by name (or id), with their tensors; an unknown one throws `not_found`. */
+  loras?: (uses: readonly LoraRef[]) => LoraWeights[];
   log: (message: string) => void;
 }): GenerationService {
   /** What the gallery needs of a job that the engine's result does not carry. */
@@ -56,6 +62,12 @@ export function createGenerationService(deps: {
    * included, finds it in this map and never reaches the views.
    */
   const internal = new Map<string, { resolve: (r: GenerateResult) => void; reject: (e: Error) => void }>();
+
+  function lorasFor(uses: readonly LoraRef[]): LoraWeights[] | undefined {
+    if (uses.length === 0) return undefined;
+    if (!deps.loras) throw new StudioError('invalid_input', 'LoRAs are not available here');
+    return deps.loras(uses);
+  }
 
   function resolveModel(idOrName: string | undefined): ModelLocation {
     const model = idOrName ? deps.models.resolve(idOrName) : deps.models.defaultModel();
@@ -154,6 +166,7 @@ export function createGenerationService(deps: {
       // break every job with this one.
       const used = conceptsUsed(params);
       params.concepts = params.concepts?.filter((c) => used.some((u) => u.trigger === c.trigger));
+      params.loras = lorasFor(lorasOfRequest(request.loras ?? [], request.prompt));
       const jobId = deps.queue().submit(model.dir, params, { previewEvery: request.previewEvery });
       inputs.set(jobId, { initImage: params.initImage, mask: params.mask, concepts: used, parentId: request.parent });
       return { jobId, seed: String(seed) };
@@ -170,11 +183,14 @@ export function createGenerationService(deps: {
           );
         }
       }
+      // A reproduced job names its LoRAs by file hash (the library's id), so a renamed LoRA still reproduces.
+      const loras = request.loras?.length ? lorasFor(request.loras) : undefined;
+      const params = loras ? { ...request.params, loras } : request.params;
       return new Promise<GenerateResult>((resolve, reject) => {
         const jobId = randomUUID();
         internal.set(jobId, { resolve, reject });
         try {
-          deps.queue().submit(model.dir, request.params, { jobId });
+          deps.queue().submit(model.dir, params, { jobId });
         } catch (error) {
           internal.delete(jobId);
           throw error;
@@ -257,4 +273,13 @@ function conceptsUsed(params: GenerateParams): GalleryConcept[] {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The settings' LoRAs and the prompt's `<lora:name:w>` tags, a malformed tag refused naming it. */
+function lorasOfRequest(list: readonly LoraUse[], prompt: string): LoraUse[] {
+  try {
+    return lorasOfJob(list, [prompt]);
+  } catch (error) {
+    throw new StudioError('invalid_input', (error as Error).message, { field: 'prompt' });
+  }
 }

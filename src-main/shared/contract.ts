@@ -10,6 +10,7 @@ import {
   type ConceptInfo,
 } from './concepts';
 import type { ErrorCode } from './errors';
+import { loraImportSchema, loraRefSchema, type LoraInfo } from './loras';
 import {
   boardCreateSchema,
   boardRefSchema,
@@ -126,6 +127,10 @@ export const methods = {
   /** Moves the concept to the trash; `concepts.restore` brings it back (also after a restart). */
   'concepts.delete': method<{ deleted: boolean }>()(conceptRefSchema),
   'concepts.restore': method<ConceptInfo>()(conceptRefSchema, ['not_found', 'conflict']),
+  'loras.list': method<LoraInfo[]>()(noInput),
+  /** A .safetensors LoRA's bytes; a malformed file, or one that is no LoRA, is `invalid_input` naming the file. */
+  'loras.import': method<LoraInfo>()(loraImportSchema, ['invalid_input', 'conflict']),
+  'loras.delete': method<{ deleted: boolean }>()(loraRefSchema),
   /** A PNG's settings, in any dialect the gallery imports, read without importing it (PNG info). */
   'gallery.readPng': method<PngInfo>()(pngInfoSchema, ['invalid_input']),
   /** Every installed model (or the one named) in full; a broken folder lists its problems. */

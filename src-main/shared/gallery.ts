@@ -250,6 +250,8 @@ export interface ReusableSettings {
   keepDecoded?: boolean;
   inpaintArea?: 'whole' | 'masked';
   inpaintPadding?: number;
+  /** The LoRAs the image was made with, by name, at their strengths. */
+  loras?: { name: string; strength: number }[];
 }
 
 /** What a PNG's metadata says, read without importing it (PNG info). */

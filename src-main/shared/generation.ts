@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { base64Png } from './base64-png';
 import { generationLimits as limits } from './generation-limits';
+import { lorasSchema } from './loras';
 import { schedulerIds, type SchedulerIdValue } from './schedulers';
 
 export { schedulerIds, type SchedulerIdValue } from './schedulers';
@@ -91,6 +92,8 @@ export const generateRequestSchema = z
       .optional(),
     /** Attach a preview image to every n-th step event (0: never). */
     previewEvery: z.number().int().min(0).max(steps.max).default(0),
+    /** LoRAs to merge for this job, with their strengths; `<lora:name:w>` tags in the prompt add to (or set) these. */
+    loras: lorasSchema.optional(),
     /** The gallery id of the image this job starts from (a sketch over it, a variation): its lineage parent. */
     parent: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
   })
@@ -121,6 +124,8 @@ export interface JobSettings {
   /** Inpainting only: the mask's SHA-256 (of its grey levels) and how it was applied. */
   mask?: { hash: string; blur: number; keepDecoded: boolean; inpaintArea?: 'masked'; inpaintPadding?: number };
   model: { name: string; hash: string };
+  /** The LoRAs merged, by library name and file hash. */
+  loras?: { name: string; hash: string; strength: number }[];
 }
 
 export interface JobTimings {

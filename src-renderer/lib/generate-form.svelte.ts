@@ -1,5 +1,6 @@
 // The generate form: its fields, their checks (the same limits as the contract's schema, so a request that leaves
 // the form is valid), and its persistence in localStorage across launches.
+import type { LoraUse } from '../../src-main/shared/loras';
 import type { GenerateRequest, JobSettings, ModelInfo, SchedulerIdValue } from '../../src-main/shared/generation';
 import { generationLimits as limits } from '../../src-main/shared/generation-limits';
 import { generationDefaults } from '../../src-main/shared/schedulers';
@@ -58,6 +59,8 @@ export class GenerateForm {
   batch = $state(defaults.batch);
   mode = $state(defaults.mode);
   strength = $state(defaults.strength);
+  /** LoRAs merged for the next job, with their strengths (the LoRAs panel edits this list). */
+  loras = $state<LoraUse[]>([]);
   /** Field errors the main process reported for the last submit (invalid_input). */
   serverErrors = $state<Partial<Record<string, string>>>({});
 
@@ -118,6 +121,7 @@ export class GenerateForm {
 
   /** "Reuse settings": everything a result was made with, its seed included. */
   applySettings(settings: JobSettings, model: string | null): void {
+    this.loras = (settings.loras ?? []).map(({ name, strength }) => ({ name, strength }));
     this.assign({
       prompt: settings.prompt,
       negative: settings.negative,
@@ -154,6 +158,7 @@ export class GenerateForm {
       batch: this.batch,
       ...(img2img ? { initImage: { pngBase64: initImage }, strength: this.strength } : {}),
       ...(img2img && parent !== undefined ? { parent } : {}),
+      ...(this.loras.length > 0 ? { loras: this.loras.map((l) => ({ ...l })) } : {}),
       // A preview about every 5 % of the way: enough to watch, cheap to encode.
       previewEvery: Math.max(1, Math.round(this.steps / 20)),
     };

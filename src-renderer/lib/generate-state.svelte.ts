@@ -12,7 +12,7 @@ import type { SketchState } from './sketch-state.svelte';
 import { describeError, type StudioState } from './studio-state.svelte';
 import { XyPlotForm, XyPlotRun } from './xy-plot-state.svelte';
 
-export type Tab = 'results' | 'sketch' | 'gallery' | 'concepts' | 'models';
+export type Tab = 'results' | 'sketch' | 'gallery' | 'concepts' | 'loras' | 'models';
 
 export class GenerateState {
   readonly form = new GenerateForm();
@@ -285,6 +285,7 @@ export class GenerateState {
   async useSettings(settings: ReusableSettings, parent?: number): Promise<void> {
     for (const name of settingNames) this.useSetting(name, settings);
     this.form.batch = settings.batch;
+    this.form.loras = (settings.loras ?? []).map((l) => ({ ...l }));
     if (!settings.initImage) {
       this.form.mode = 'txt2img';
       return;

@@ -18,6 +18,7 @@ import { floatOption, intOption, parseCommand, UsageError, type CommandSpec } fr
 import { checkWithContract } from '../contract-options';
 import { dataDirHelp, dataDirOption, resolveDataDir, type CliIo } from '../io';
 import { readConceptArgs } from '../concept-arg';
+import { readLoraArgs } from '../lora-arg';
 import { resolveModelArg } from '../model-arg';
 import { stepReporter } from '../progress';
 import { withGallery } from './gallery-shared';
@@ -45,6 +46,7 @@ export const generateSpec = {
     'inpaint-area': { type: 'string' },
     'inpaint-padding': { type: 'string' },
     concept: { type: 'string', multiple: true },
+    lora: { type: 'string', multiple: true },
     provider: { type: 'string' },
     out: { type: 'string' },
     save: { type: 'boolean' },
@@ -90,6 +92,10 @@ export const generateSpec = {
     [
       '--concept FILE',
       'a textual-inversion embedding (.safetensors, .pt, .bin); its trigger word works in the prompts',
+    ],
+    [
+      '--lora REF[:W]',
+      'a LoRA by library name or .safetensors file, at strength W (default 1); repeatable; <lora:name:W> in the prompt too',
     ],
     ['--provider ID', `${providerPreferences.join(', ')} (default auto; unavailable ones fall back to cpu)`],
     ['--out FILE.png', 'where to write the image (required unless --save)'],
@@ -176,6 +182,7 @@ export async function runGenerate(argv: string[], io: CliIo): Promise<number> {
     inpaintArea: request.inpaintArea,
     inpaintPadding: request.inpaintPadding,
     concepts: readConceptArgs(v.concept),
+    loras: await readLoraArgs(v.lora, request.prompt, dataDir),
   };
   if (v.seed === undefined) io.error(`seed: ${seed}`);
 

@@ -24,8 +24,8 @@ export interface UNet {
   }): Promise<Float32Array>;
 }
 
-export async function openUNet(file: string, settings: SessionSettings): Promise<UNet> {
-  const session = await openSession(file, settings);
+export async function openUNet(file: string, settings: SessionSettings, bytes?: Uint8Array): Promise<UNet> {
+  const session = await openSession(file, settings, bytes);
   const inputs = checkInputs(session, {
     sample: { types: floatTypes },
     timestep: { types: ['float32', 'float16', 'int64', 'int32'] },

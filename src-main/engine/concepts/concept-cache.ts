@@ -5,7 +5,8 @@ import type { GraphSession, SessionSettings } from '../onnx-session';
 import type { PipelineModel } from '../pipeline';
 import { conceptSetKey, openConceptTextEncoder, type ConceptTextEncoder } from './concept-text-encoder';
 
-type Model = PipelineModel & { sessions: () => GraphSession[] };
+/** `textEncoderBytes`/`loraKey`: a text encoder with LoRAs merged, which the concept rows then build on. */
+type Model = PipelineModel & { sessions: () => GraphSession[]; textEncoderBytes?: Uint8Array; loraKey?: string };
 
 export interface ConceptCache {
   /** `model` with its tokenizer and text encoder swapped for concept-aware ones; `model` itself when no concepts. */
@@ -25,11 +26,11 @@ export function createConceptCache(settings: SessionSettings): ConceptCache {
   return {
     async apply(model, concepts) {
       if (!concepts || concepts.length === 0) return model;
-      const key = conceptSetKey(concepts);
+      const key = `${conceptSetKey(concepts)}+${model.loraKey ?? ''}`;
       const { dir, files } = model.description;
       if (current?.dir !== dir || current.key !== key) {
         await release();
-        const encoder = openConceptTextEncoder(files, concepts, settings);
+        const encoder = openConceptTextEncoder(files, concepts, settings, model.textEncoderBytes);
         current = { dir, key, encoder };
         encoder.catch(() => {
           if (current?.encoder === encoder) current = null;

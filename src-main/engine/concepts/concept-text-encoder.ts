@@ -59,10 +59,12 @@ export async function openConceptTextEncoder(
   files: { textEncoder: string; tokenizer: { vocab: string } },
   concepts: readonly ConceptVectors[],
   settings: SessionSettings,
+  /** The text encoder to add rows to when it is not the file's (LoRAs merged); default: the file. */
+  base?: Uint8Array,
 ): Promise<ConceptTextEncoder> {
   // A fresh tokenizer: the model's shared one must keep knowing no triggers.
   const tokenizer = await loadTokenizer(dirname(files.tokenizer.vocab));
-  const original = new Uint8Array(await readFile(files.textEncoder));
+  const original = base ?? new Uint8Array(await readFile(files.textEncoder));
   const { model } = injectConcepts(original, tokenizer, concepts);
   const textEncoder = await openTextEncoder(files.textEncoder, settings, model);
   return { key: conceptSetKey(concepts), tokenizer, textEncoder };

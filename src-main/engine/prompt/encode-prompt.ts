@@ -20,6 +20,7 @@
 import type { TextEncoder } from '../adapters/text-encoder';
 import type { ClipTokenizer } from '../tokenizer/clip-tokenizer';
 import { isBreak, parsePromptAttention } from './prompt-weights';
+import { removeLoraTags } from '../../shared/loras';
 
 /** How far back (in tokens) a full chunk looks for a comma to split at; A1111's default. */
 export const COMMA_BACKTRACK = 20;
@@ -52,7 +53,8 @@ export function chunkPrompt(tokenizer: ClipTokenizer, text: string, { truncate =
     chunks.push(wrapChunk(tokenizer, ids, weights));
     [ids, weights, lastComma] = [[], [], -1];
   };
-  const fragments = parsePromptAttention(text);
+  // `<lora:name:w>` tags call LoRAs (merged into the weights before this runs); the text encoder never sees them.
+  const fragments = parsePromptAttention(removeLoraTags(text));
   if (truncate) return truncated(tokenizer, fragments);
   for (const fragment of fragments) {
     if (isBreak(fragment)) {

@@ -51,10 +51,26 @@ export function a1111Parameters(settings: ResolvedSettings, index = 0): string {
   if (settings.mask?.inpaintArea === 'masked') {
     fields.push(['Inpaint area', 'Only masked'], ['Masked area padding', String(settings.mask.inpaintPadding)]);
   }
-  const lines = [settings.prompt];
+  if (settings.loras?.length)
+    fields.push([
+      'Lora hashes',
+      JSON.stringify(settings.loras.map((l) => `${l.name}: ${l.hash.slice(0, 12)}`).join(', ')),
+    ]);
+  const lines = [promptWithLoraTags(settings)];
   if (settings.negative !== '') lines.push(`Negative prompt: ${settings.negative}`);
   lines.push(fields.map(([key, value]) => `${key}: ${value}`).join(', '));
   return lines.join('\n');
+}
+
+/** A1111 keeps a job's LoRAs as `<lora:name:w>` tags in the prompt: the ones given as a list are written there too. */
+function promptWithLoraTags(settings: ResolvedSettings): string {
+  const tagged = (name: string, strength: number) =>
+    settings.prompt.includes(`<lora:${name}:${strength}>`) ||
+    (strength === 1 && settings.prompt.includes(`<lora:${name}>`));
+  const extra = (settings.loras ?? [])
+    .filter((l) => !tagged(l.name, l.strength))
+    .map((l) => `<lora:${l.name}:${l.strength}>`);
+  return [settings.prompt, ...extra].filter((part) => part !== '').join(' ');
 }
 
 export interface RgbImage {
