@@ -25,7 +25,8 @@ import { createModelLibrary, type ModelLibrary } from './models/model-library';
 import { createModelManager } from './models/model-manager';
 import type { Handlers } from './shared/contract';
 import { defaultSettings, type Settings } from './shared/settings';
-import { settingsHandlers, systemHandlers } from './system/handlers';
+import { createCanvasStore } from './system/canvas-store';
+import { canvasHandlers, settingsHandlers, systemHandlers } from './system/handlers';
 import { createSettingsStore, type SettingsStore } from './system/settings-store';
 import type { DesktopActions } from './system/desktop';
 import { createSystemInfo } from './system/system-info';
@@ -218,6 +219,7 @@ export function createStudio(options: StudioOptions): Studio {
     ...generationHandlers(generation),
     ...galleryHandlers(gallery, (request) => generation.submit(request), options.desktop),
     ...conceptHandlers(concepts),
+    ...canvasHandlers(createCanvasStore(dataDir, log)),
     ...settingsHandlers({
       store: settings,
       cacheDir: path.join(dataDir, 'cache'),

@@ -2,6 +2,7 @@
 // Environment-free on purpose (no electron, no node:*, no DOM): the renderer, preload, IPC handlers, HTTP server and
 // CLI all derive from this file.
 import { z } from 'zod';
+import { storedCanvasSchema, type CanvasLoadResult } from './canvas';
 import {
   conceptImportSchema,
   conceptRefSchema,
@@ -148,6 +149,10 @@ export const methods = {
   'system.openDataDir': method<{ opened: boolean }>()(noInput, ['unsupported']),
   /** The native folder picker, for models.add: the folder the user chose, or null when they cancelled. */
   'models.pickFolder': method<{ path: string | null }>()(noInput, ['unsupported']),
+  /** The sketch canvas (layers, mask, undo history) as last saved; an unreadable one is set aside and reported. */
+  'canvas.load': method<CanvasLoadResult>()(noInput),
+  /** Replaces the stored canvas, written atomically. */
+  'canvas.save': method<{ bytes: number }>()(storedCanvasSchema, ['invalid_input']),
 } as const;
 
 export type Methods = typeof methods;
