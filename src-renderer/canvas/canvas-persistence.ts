@@ -74,12 +74,16 @@ export function fromStored(stored: StoredCanvas): CanvasSnapshot {
   };
 }
 
-/** The oldest steps go first when the canvas would not fit `maxBytes` stored (each picture is large). */
-export function storedWithin(snapshot: CanvasSnapshot, maxBytes: number): StoredCanvas {
+/**
+ * The oldest steps go first when the canvas would not fit `maxBytes` or `maxImages` stored (pictures are large).
+ * The undone steps (redo) and the present always stay.
+ */
+export function storedWithin(snapshot: CanvasSnapshot, maxBytes: number, maxImages = Infinity): StoredCanvas {
   let history = snapshot.history;
   for (;;) {
     const stored = toStored({ ...snapshot, history });
-    if (history.past.length === 0 || JSON.stringify(stored).length <= maxBytes) return stored;
+    const fits = JSON.stringify(stored).length <= maxBytes && Object.keys(stored.images).length <= maxImages;
+    if (history.past.length === 0 || fits) return stored;
     history = { ...history, past: history.past.slice(Math.ceil(history.past.length / 4)) };
   }
 }

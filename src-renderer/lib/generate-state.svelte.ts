@@ -97,18 +97,28 @@ export class GenerateState {
     if (this.blocked || this.submitting) return;
     const img2img = this.form.mode === 'img2img';
     let initImage: string | undefined;
-    try {
-      initImage = img2img ? (this.sketch.exportPng() ?? undefined) : undefined;
-    } catch (error) {
-      // A canvas holding a picture from another origin cannot be read back (the browser "taints" it).
-      this.studio.notify({ level: 'error', message: `Could not read the sketch: ${describeError(error)}` });
-      return;
+    let mask: string | null = null;
+    if (img2img) {
+      this.sketch.resizeTo({ width: this.form.width, height: this.form.height });
+      if (this.sketch.pendingResize) {
+        this.tab = 'sketch';
+        this.studio.notify({ level: 'warning', message: 'Choose how the sketch fits the new size first' });
+        return;
+      }
+      try {
+        // Flattened only now: the layers stay apart while painting.
+        initImage = this.sketch.initImage();
+        mask = this.sketch.maskPng();
+      } catch (error) {
+        this.studio.notify({ level: 'error', message: `Could not read the sketch: ${describeError(error)}` });
+        return;
+      }
     }
-    if (img2img && !initImage) {
-      this.studio.notify({ level: 'error', message: 'The sketch is not ready yet: open the Sketch tab once' });
-      return;
-    }
-    const request = this.form.toRequest(initImage, this.sketch.origin ?? undefined);
+    const request = {
+      ...this.form.toRequest(initImage, this.sketch.origin ?? undefined),
+      // With a mask the job inpaints: white is repainted, the rest of the init image is kept.
+      ...(mask !== null ? { mask: { pngBase64: mask }, maskBlur: this.sketch.maskBlur } : {}),
+    };
     const { width, height, batch, steps } = this.form;
     this.form.serverErrors = {};
     this.submitting = true;
@@ -163,7 +173,7 @@ export class GenerateState {
   /** Loads a result into the sketch at its own size and switches to img2img. */
   async sketchFrom(result: ResultImage): Promise<void> {
     try {
-      await this.sketch.startFrom(result.url, result.id);
+      await this.sketch.startFrom(result.url, result.id, { width: result.width, height: result.height });
       this.form.assign({ width: result.width, height: result.height });
       if (this.model.info?.img2img) this.form.mode = 'img2img';
       this.tab = 'sketch';
@@ -211,7 +221,10 @@ export class GenerateState {
       return;
     }
     try {
-      await this.sketch.startFrom(`data:image/png;base64,${settings.initImage.pngBase64}`, parent ?? null);
+      await this.sketch.startFrom(`data:image/png;base64,${settings.initImage.pngBase64}`, parent ?? null, {
+        width: this.form.width,
+        height: this.form.height,
+      });
       this.form.mode = 'img2img';
       this.tab = 'sketch';
     } catch (error) {
@@ -222,7 +235,7 @@ export class GenerateState {
   /** The gallery image (by id and media URL) as the sketch's picture, for img2img from it. */
   async sketchOver(id: number, url: string, width: number, height: number): Promise<void> {
     try {
-      await this.sketch.startFrom(url, id);
+      await this.sketch.startFrom(url, id, { width, height });
       this.form.assign({ width, height });
       if (this.model.info?.img2img !== false) this.form.mode = 'img2img';
       this.tab = 'sketch';
