@@ -121,16 +121,22 @@ test('a painted mask inpaints: only the masked area of the picture changes', asy
   await pastePng(page, init);
   await expect(page.getByTestId('base-thumb')).toBeVisible();
 
+  // Something on the sketch layer too, with a soft brush: the init image is the layers flattened.
+  await page.getByTestId('color-red').click();
+  await page.getByTestId('brush-size').fill('50');
+  await page.getByLabel('Hardness').fill('0.3');
+  await drag(page, [0.15, 0.3], [0.35, 0.7]);
+  await page.getByLabel('Hardness').fill('1');
   // The mask over the right third, hard-edged and unblurred so that "outside" is exact.
   await page.getByTestId('paint-mask').click();
   await page.getByLabel('Mask blur').fill('0');
   await page.getByTestId('brush-size').fill('200');
   for (const y of [0.1, 0.35, 0.6, 0.85]) await drag(page, [0.85, y], [0.95, y], 4);
   await expect(page.getByTestId('layer-mask')).toContainText('Generate repaints the marked area');
+  await page.getByTestId('use-as-init').check();
   await saved(page);
   await documentScreenshot(page, 'sketch-layers-mask');
 
-  await page.getByTestId('use-as-init').check();
   const sent = new Promise<{ initImage: { pngBase64: string }; mask?: { pngBase64: string }; maskBlur?: number }>(
     (resolve) =>
       void page.route('**/api/generate.submit', async (route) => {
@@ -178,41 +184,59 @@ test('a painted mask inpaints: only the masked area of the picture changes', asy
   expect(insideMean).toBeGreaterThan(8);
 });
 
+/** Starts recording the gaps between animation frames; the returned function stops and gives the worst. */
+async function watchFrames(page: Page): Promise<() => Promise<{ worst: number; longTasks: number[] }>> {
+  await page.evaluate(() => {
+    const w = window as unknown as { frameWatch: { worst: number; on: boolean; longTasks: number[] } };
+    const watch = (w.frameWatch = { worst: 0, on: true, longTasks: [] as number[] });
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) if (watch.on) watch.longTasks.push(Math.round(entry.duration));
+    }).observe({ type: 'longtask' });
+    let last = performance.now();
+    const frame = (now: number) => {
+      watch.worst = Math.max(watch.worst, now - last);
+      last = now;
+      if (watch.on) requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  });
+  return () =>
+    page.evaluate(() => {
+      const { frameWatch } = window as unknown as { frameWatch: { worst: number; on: boolean; longTasks: number[] } };
+      frameWatch.on = false;
+      return { worst: frameWatch.worst, longTasks: frameWatch.longTasks };
+    });
+}
+
 test('the page keeps its frames while a 20-step job runs and the user draws', async ({ studio }) => {
   const { page } = studio;
   await page.getByTestId('prompt').fill('a blue square');
   await page.getByTestId('steps').fill('20');
   await openSketch(page);
+  // What this machine gives an idle page: a machine that drops frames with nothing to do cannot show the bound.
+  const idle = await watchFrames(page);
+  await page.waitForTimeout(3000);
+  const baseline = (await idle()).worst;
+
   await page.getByTestId('generate-button').click();
   await page.getByTestId('tab-sketch').click();
-  await page.evaluate(() => {
-    const w = window as unknown as { worstGap: number; measuring: boolean };
-    w.worstGap = 0;
-    w.measuring = true;
-    let last = performance.now();
-    const frame = (now: number) => {
-      w.worstGap = Math.max(w.worstGap, now - last);
-      last = now;
-      if (w.measuring) requestAnimationFrame(frame);
-    };
-    requestAnimationFrame(frame);
-  });
+  const stop = await watchFrames(page);
   let strokes = 0;
-  const done = page.getByTestId('result-large');
-  while ((await done.count()) === 0 && strokes < 200) {
+  while ((await page.getByTestId('result-thumb').count()) === 0 && strokes < 200) {
     const y = 0.1 + (strokes % 8) * 0.1;
     await drag(page, [0.1, y], [0.9, y], 10);
     strokes++;
-    if ((await page.getByTestId('tab-sketch').getAttribute('aria-selected')) !== 'true')
-      await page.getByTestId('tab-sketch').click();
   }
   await expect(page.getByTestId('result-thumb')).toHaveCount(1, { timeout: 45_000 });
-  const worst = await page.evaluate(() => {
-    const w = window as unknown as { worstGap: number; measuring: boolean };
-    w.measuring = false;
-    return w.worstGap;
-  });
-  console.log(`main-thread frames: worst gap ${worst.toFixed(1)} ms over ${strokes} strokes during a 20-step job`);
+  const { worst, longTasks } = await stop();
+  console.log(
+    `frames: worst gap ${worst.toFixed(1)} ms over ${strokes} strokes during a 20-step job ` +
+      `(idle page on this machine: ${baseline.toFixed(1)} ms); main-thread long tasks: ${longTasks.join(', ') || 'none'}`,
+  );
   expect(strokes).toBeGreaterThan(2);
+  test.skip(
+    baseline > 50,
+    `This machine stalls an idle page for ${baseline.toFixed(0)} ms (overloaded); the 50 ms bound needs a quiet one`,
+  );
   expect(worst).toBeLessThan(50);
 });

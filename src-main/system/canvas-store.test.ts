@@ -7,8 +7,7 @@ import { StudioError } from '../shared/errors';
 import { createCanvasStore } from './canvas-store';
 
 // A 1×1 PNG: the smallest picture a base layer can hold.
-const pixelPng =
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
+const pixelPng = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
 
 const layers = (strokes: number[], image: string | null = 'base-1') => ({
   background: '#ffffff',
@@ -49,7 +48,11 @@ describe('canvas store', () => {
   test.each([
     ['not JSON', '{"version": 1, "width"', /not JSON/],
     ['the wrong shape', JSON.stringify({ ...canvas, version: 2 }), /not valid: version/],
-    ['a missing stroke', JSON.stringify({ ...canvas, documents: [layers([5])], past: [], present: 0 }), /missing stroke/],
+    [
+      'a missing stroke',
+      JSON.stringify({ ...canvas, documents: [layers([5])], past: [], present: 0 }),
+      /missing stroke/,
+    ],
     ['a missing image', JSON.stringify({ ...canvas, images: {} }), /missing image base-1/],
   ])('a stored canvas with %s is set aside and reported, and the next load starts blank', (_, text, problem) => {
     const dir = path.join(dataDir, 'canvas');

@@ -44,7 +44,10 @@ export function createCanvasStore(dataDir: string, log: (message: string) => voi
     save(canvas) {
       const bytes = Buffer.from(JSON.stringify(canvas));
       if (bytes.length > canvasLimits.fileBytes)
-        throw new StudioError('invalid_input', `The canvas is ${bytes.length} bytes, more than ${canvasLimits.fileBytes}`);
+        throw new StudioError(
+          'invalid_input',
+          `The canvas is ${bytes.length} bytes, more than ${canvasLimits.fileBytes}`,
+        );
       writeFileAtomic(file, bytes);
       return { bytes: bytes.length };
     },

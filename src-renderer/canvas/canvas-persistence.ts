@@ -8,10 +8,11 @@ export interface CanvasSnapshot {
   size: ImageSize;
   history: History<SketchDocument>;
   /** Picture key → PNG (base64); only those the history refers to are written. */
-  images: ReadonlyMap<string, string>;
+  images: ReadonlyMap<string, string> | Iterable<readonly [string, string]>;
 }
 
-export function toStored({ size, history, images }: CanvasSnapshot): StoredCanvas {
+export function toStored({ size, history, images: pictures }: CanvasSnapshot): StoredCanvas {
+  const images = pictures instanceof Map ? pictures : new Map(pictures);
   const strokeIndex = new Map<Stroke, number>();
   const strokes: StoredStroke[] = [];
   const stored: Record<string, string> = {};
@@ -53,16 +54,14 @@ export function toStored({ size, history, images }: CanvasSnapshot): StoredCanva
   };
 }
 
-export function fromStored(stored: StoredCanvas): CanvasSnapshot {
+export function fromStored(stored: StoredCanvas): CanvasSnapshot & { images: ReadonlyMap<string, string> } {
   const strokes = stored.strokes.map(memoryStroke);
-  const documents = stored.documents.map(
-    (doc): SketchDocument => ({
-      background: doc.background,
-      base: { ...doc.base },
-      sketch: { ...doc.sketch, strokes: doc.sketch.strokes.map((i) => strokes[i]) },
-      mask: { ...doc.mask, strokes: doc.mask.strokes.map((i) => strokes[i]) },
-    }),
-  );
+  const documents = stored.documents.map((doc): SketchDocument => ({
+    background: doc.background,
+    base: { ...doc.base },
+    sketch: { ...doc.sketch, strokes: doc.sketch.strokes.map((i) => strokes[i]) },
+    mask: { ...doc.mask, strokes: doc.mask.strokes.map((i) => strokes[i]) },
+  }));
   return {
     size: { width: stored.width, height: stored.height },
     history: {

@@ -76,9 +76,10 @@ export class SketchState {
   readonly hasMask = $derived(hasMask(this.document));
   /** The gallery id of the base picture: the parent of what is made from the canvas. */
   readonly origin = $derived(this.document.base.image !== null ? this.document.base.origin : null);
-  private pictures = $state.raw<ReadonlyMap<string, Picture>>(new Map());
+  /** Picture key → its PNG and decoded image; replaced whole, never changed in place. */
+  private pictures = $state.raw<Readonly<Record<string, Picture>>>({});
   readonly picture = $derived(
-    this.document.base.image !== null ? (this.pictures.get(this.document.base.image)?.element ?? null) : null,
+    this.document.base.image !== null ? (this.pictures[this.document.base.image]?.element ?? null) : null,
   );
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -225,8 +226,8 @@ export class SketchState {
         });
       if (canvas) {
         const snapshot = fromStored(canvas);
-        const pictures = new Map<string, Picture>();
-        for (const [key, png] of snapshot.images) pictures.set(key, { png, element: await decodePng(png) });
+        const pictures: Record<string, Picture> = {};
+        for (const [key, png] of snapshot.images) pictures[key] = { png, element: await decodePng(png) };
         this.pictures = pictures;
         this.canvasSize = snapshot.size;
         this.history = snapshot.history;
@@ -244,13 +245,13 @@ export class SketchState {
     const snapshot = {
       size: this.canvasSize,
       history: this.history,
-      images: new Map([...this.pictures].map(([key, picture]) => [key, picture.png])),
+      images: Object.entries(this.pictures).map(([key, picture]) => [key, picture.png] as const),
     };
     const stored = storedWithin(snapshot, canvasLimits.fileBytes / 2, canvasLimits.images);
     try {
       await this.studio.api.call('canvas.save', stored);
       // Pictures no stored step refers to are let go.
-      this.pictures = new Map([...this.pictures].filter(([key]) => key in stored.images));
+      this.pictures = Object.fromEntries(Object.entries(this.pictures).filter(([key]) => key in stored.images));
       const dropped = this.history.past.length - stored.past.length;
       if (dropped > 0) this.history = { ...this.history, past: this.history.past.slice(dropped) };
       if (this.saveTimer === undefined) this.saveState = 'saved';
@@ -266,7 +267,7 @@ export class SketchState {
     if (png.length > maxPictureChars) throw new Error('The picture is larger than the 18 MiB a sketch can hold');
     const element = await decodePng(png);
     const key = `p-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    this.pictures = new Map([...this.pictures, [key, { png, element }]]);
+    this.pictures = { ...this.pictures, [key]: { png, element } };
     const doc = newPage ? blankDocument(this.document.background) : this.document;
     this.change({ ...doc, base: { ...doc.base, image: key, origin, visible: true, fit: 'stretch' } });
   }
