@@ -161,8 +161,11 @@ export class SketchState {
    * its id is the parent of what is made from it.
    */
   async startFrom(url: string, origin: number | null, size: ImageSize): Promise<void> {
-    const blob = await (await fetch(url)).blob();
-    await this.setBase(await blobBase64(blob), origin, true);
+    // A data: URL is read as it is (the page's content policy lets fetch reach only the studio's own origin).
+    const png = url.startsWith('data:')
+      ? url.slice(url.indexOf(',') + 1)
+      : await blobBase64(await (await fetch(url)).blob());
+    await this.setBase(png, origin, true);
     this.canvasSize = size;
     this.pendingResize = null;
   }
