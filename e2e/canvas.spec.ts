@@ -111,7 +111,9 @@ test('a pasted picture is the base layer; the eraser uncovers it; layers and his
   await expect(page.getByRole('checkbox', { name: 'Sketch' })).not.toBeChecked();
 });
 
-test('a painted mask inpaints: only the masked area of the picture changes', async ({ studio }) => {
+test('a painted mask inpaints only the masked area; sketching over the result records its lineage', async ({
+  studio,
+}) => {
   const { page } = studio;
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.getByTestId('prompt').fill('a red circle');
@@ -146,6 +148,7 @@ test('a painted mask inpaints: only the masked area of the picture changes', asy
   );
   await page.getByTestId('generate-button').click();
   const request = await sent;
+  await page.unroute('**/api/generate.submit');
   expect(request.mask).toBeDefined();
   expect(request.maskBlur).toBe(0);
   const large = page.getByTestId('result-large');
@@ -182,6 +185,36 @@ test('a painted mask inpaints: only the masked area of the picture changes', asy
   expect(outside).toBeGreaterThan(width * height * 0.5);
   expect(outsideMax).toBeLessThanOrEqual(1);
   expect(insideMean).toBeGreaterThan(8);
+  expect(request).not.toHaveProperty('parent');
+
+  // Sketch over the result, paint on it, generate: the new image's parent is the first result, whose own init
+  // image is the first sketch, so the gallery shows sketch → result → sketch over result → result.
+  await page.getByTestId('sketch-from-result').click();
+  await expect(page.getByTestId('base-thumb')).toBeVisible();
+  await expect(page.getByTestId('layer-mask')).toContainText('Nothing marked');
+  await page.getByTestId('paint-sketch').click();
+  await page.getByTestId('brush-size').fill('30');
+  await drag(page, [0.2, 0.8], [0.8, 0.8]);
+  const second = new Promise<{ parent?: number; mask?: unknown }>(
+    (resolve) =>
+      void page.route('**/api/generate.submit', async (route) => {
+        resolve(route.request().postDataJSON() as never);
+        await route.continue();
+      }),
+  );
+  await page.getByTestId('generate-button').click();
+  const again = await second;
+  expect(again.parent).toBeGreaterThan(0);
+  expect(again.mask).toBeUndefined();
+  await expect(page.getByTestId('result-thumb')).toHaveCount(2, { timeout: 45_000 });
+  await page.getByRole('button', { name: 'Details' }).click();
+  const detail = page.getByRole('dialog', { name: 'Image details' });
+  const madeFrom = detail.getByRole('region', { name: 'Made from', exact: true });
+  await expect(madeFrom.getByRole('button', { name: `Open image ${again.parent}: a red circle` })).toBeVisible();
+  await expect(detail.getByRole('img', { name: 'Init for img2img' })).toBeVisible();
+  await madeFrom.getByRole('button', { name: /^Open image \d+/ }).click();
+  await expect(detail.getByRole('img', { name: 'Init for img2img' })).toBeVisible();
+  await expect(detail.getByRole('region', { name: 'Made from', exact: true })).toHaveCount(0);
 });
 
 /** Starts recording the gaps between animation frames; the returned function stops and gives the worst. */
