@@ -55,6 +55,8 @@ const sand: Rgb = [220, 200, 120];
 
 async function openSketch(page: Page): Promise<{ width: number; height: number }> {
   await expect(page.getByTestId('status-bar')).toHaveAttribute('data-state', 'ready');
+  // The model's own size applies once it is read: only then is the generation size settled.
+  await expect(page.getByTestId('generate-button')).toBeEnabled();
   const width = Number(await page.getByTestId('size-width').inputValue());
   const height = Number(await page.getByTestId('size-height').inputValue());
   await page.getByTestId('tab-sketch').click();
@@ -109,6 +111,24 @@ test('a pasted picture is the base layer; the eraser uncovers it; layers and his
   await page.getByTestId('sketch-redo').click();
   await expect.poll(() => colourAt(page, 0.2, 0.5).then((c) => near(c, blue))).toBe(true);
   await expect(page.getByRole('checkbox', { name: 'Sketch' })).not.toBeChecked();
+
+  // The eyedropper takes the colour under it from the canvas.
+  await page.getByTestId('tool-picker').click();
+  const box = (await page.getByTestId('sketch-canvas').boundingBox())!;
+  await page.mouse.click(box.x + box.width * 0.25, box.y + box.height * 0.15);
+  await expect(page.getByLabel('Custom colour')).toHaveValue('#1e3cc8');
+  await expect(page.getByTestId('tool-brush')).toHaveAttribute('aria-pressed', 'true');
+
+  // Zooming in with the wheel: the brush outline keeps its size on screen, the picture grows.
+  const zoom = async () => Number((await page.getByTestId('sketch-status').textContent())!.match(/(\d+)%/)![1]);
+  const before = await zoom();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+  await page.mouse.wheel(0, -300);
+  await expect.poll(zoom).toBeGreaterThan(before * 1.5);
+  expect((await page.getByTestId('sketch-canvas').boundingBox())!.width).toBeGreaterThan(box.width * 1.5);
+  await page.getByTestId('brush-size').fill('60');
+  await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.5);
+  await expect(page.getByTestId('brush-cursor')).toHaveCSS('width', '60px');
 });
 
 test('a painted mask inpaints only the masked area; sketching over the result records its lineage', async ({

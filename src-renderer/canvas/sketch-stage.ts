@@ -307,9 +307,11 @@ export class SketchStage {
     const key = (event: KeyboardEvent) => {
       if (event.key !== ' ' || (event.target as HTMLElement).closest?.('input, textarea, select, [contenteditable]'))
         return;
-      this.spaceHeld = event.type === 'keydown';
+      const hovered = element.matches(':hover');
+      this.spaceHeld = event.type === 'keydown' && hovered;
       element.style.cursor = this.spaceHeld ? 'grab' : '';
-      if (this.spaceHeld && element.matches(':hover')) event.preventDefault();
+      // Over the canvas, space pans: it must not also scroll, or press the toolbar button that has the focus.
+      if (hovered) event.preventDefault();
     };
     element.addEventListener('pointerdown', down);
     element.addEventListener('pointermove', move);
