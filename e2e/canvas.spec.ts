@@ -129,6 +129,18 @@ test('a pasted picture is the base layer; the eraser uncovers it; layers and his
   await page.getByTestId('brush-size').fill('60');
   await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.5);
   await expect(page.getByTestId('brush-cursor')).toHaveCSS('width', '60px');
+
+  // Space-drag pans the view and paints nothing.
+  const zoomed = (await page.getByTestId('sketch-canvas').boundingBox())!;
+  const undoable = await page.getByTestId('sketch-redo').isEnabled();
+  await page.keyboard.down(' ');
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.4 + 80, box.y + box.height * 0.5 + 40, { steps: 5 });
+  await page.mouse.up();
+  await page.keyboard.up(' ');
+  const panned = (await page.getByTestId('sketch-canvas').boundingBox())!;
+  expect([Math.round(panned.x - zoomed.x), Math.round(panned.y - zoomed.y)]).toEqual([80, 40]);
+  await expect(page.getByTestId('sketch-redo')).toBeEnabled({ enabled: undoable });
 });
 
 test('a painted mask inpaints only the masked area; sketching over the result records its lineage', async ({

@@ -70,6 +70,7 @@ export class SketchStage {
   private lastEnd: Partial<Record<PaintLayerId, ImagePoint>> = {};
   private pan: { from: { x: number; y: number }; view: View } | null = null;
   private spaceHeld = false;
+  private hovered = false;
   private maskBlur = 0;
   private frameRequest = 0;
   private readonly detach: () => void;
@@ -299,15 +300,22 @@ export class SketchStage {
       this.lastEnd[live.layer] = live.stroke.points.at(-1);
       this.options.onStroke(live.layer, live.stroke);
     };
-    const leave = () => (this.cursor.style.display = 'none');
+    const leave = () => {
+      this.hovered = false;
+      this.cursor.style.display = 'none';
+    };
+    const enter = () => (this.hovered = true);
     const wheel = (event: WheelEvent) => {
       event.preventDefault();
       this.zoomAt(this.screenAt(event), Math.exp(-event.deltaY / 400));
     };
     const key = (event: KeyboardEvent) => {
-      if (event.key !== ' ' || (event.target as HTMLElement).closest?.('input, textarea, select, [contenteditable]'))
-        return;
-      const hovered = element.matches(':hover');
+      // Text being typed keeps its spaces; any other focus (a button, a slider) does not stop panning.
+      const typing = (event.target as HTMLElement).closest?.(
+        'textarea, [contenteditable], input:is([type=text], [type=number], [type=search], :not([type]))',
+      );
+      if (event.key !== ' ' || typing) return;
+      const hovered = this.hovered;
       this.spaceHeld = event.type === 'keydown' && hovered;
       element.style.cursor = this.spaceHeld ? 'grab' : '';
       // Over the canvas, space pans: it must not also scroll, or press the toolbar button that has the focus.
@@ -318,6 +326,7 @@ export class SketchStage {
     element.addEventListener('pointerup', up);
     element.addEventListener('pointercancel', up);
     element.addEventListener('pointerleave', leave);
+    element.addEventListener('pointerenter', enter);
     element.addEventListener('wheel', wheel, { passive: false });
     window.addEventListener('keydown', key);
     window.addEventListener('keyup', key);
@@ -327,6 +336,7 @@ export class SketchStage {
       element.removeEventListener('pointerup', up);
       element.removeEventListener('pointercancel', up);
       element.removeEventListener('pointerleave', leave);
+      element.removeEventListener('pointerenter', enter);
       element.removeEventListener('wheel', wheel);
       window.removeEventListener('keydown', key);
       window.removeEventListener('keyup', key);
