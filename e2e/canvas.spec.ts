@@ -141,6 +141,18 @@ test('a pasted picture is the base layer; the eraser uncovers it; layers and his
   const panned = (await page.getByTestId('sketch-canvas').boundingBox())!;
   expect([Math.round(panned.x - zoomed.x), Math.round(panned.y - zoomed.y)]).toEqual([80, 40]);
   await expect(page.getByTestId('sketch-redo')).toBeEnabled({ enabled: undoable });
+
+  // A wider generation size: the canvas asks how to fit; "Fit" keeps all of the picture, centred with margins.
+  await page.getByTestId('size-width').fill(String(width * 2));
+  await page.getByTestId('size-width').press('Tab');
+  const prompt = page.getByRole('dialog', { name: 'Fit the sketch to the new size' });
+  await expect(prompt).toBeVisible();
+  await prompt.getByRole('button', { name: 'Fit' }).click();
+  await expect(prompt).toBeHidden();
+  await expect(page.getByTestId('sketch-status')).toContainText(`${width * 2}×${height}`);
+  await page.keyboard.press('0');
+  await expect.poll(() => colourAt(page, 0.1, 0.5).then((c) => near(c, [255, 255, 255], 10))).toBe(true);
+  expect(near(await colourAt(page, 0.5, 0.3), blue)).toBe(true);
 });
 
 test('a painted mask inpaints only the masked area; sketching over the result records its lineage', async ({
