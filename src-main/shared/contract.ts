@@ -2,7 +2,7 @@
 // Environment-free on purpose (no electron, no node:*, no DOM): the renderer, preload, IPC handlers, HTTP server and
 // CLI all derive from this file.
 import { z } from 'zod';
-import { storedCanvasSchema, type CanvasLoadResult } from './canvas';
+import { canvasImageSchema, storedCanvasSchema, type CanvasLoadResult } from './canvas';
 import {
   conceptImportSchema,
   conceptRefSchema,
@@ -151,7 +151,9 @@ export const methods = {
   'models.pickFolder': method<{ path: string | null }>()(noInput, ['unsupported']),
   /** The sketch canvas (layers, mask, undo history) as last saved; an unreadable one is set aside and reported. */
   'canvas.load': method<CanvasLoadResult>()(noInput),
-  /** Replaces the stored canvas, written atomically. */
+  /** Stores one picture of the canvas (a base layer) under its key; a document naming it may then be saved. */
+  'canvas.putImage': method<{ bytes: number }>()(canvasImageSchema, ['invalid_input']),
+  /** Replaces the stored canvas, written atomically; pictures it no longer names are deleted. */
   'canvas.save': method<{ bytes: number }>()(storedCanvasSchema, ['invalid_input']),
 } as const;
 

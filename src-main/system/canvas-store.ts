@@ -1,6 +1,7 @@
-// The sketch canvas kept in the data directory (canvas/document.json) so that it outlives a reload and a restart.
-// Written whole or not at all; a file that cannot be read back is moved aside and reported, never a crash.
-import { existsSync, readFileSync, renameSync, statSync } from 'node:fs';
+// The sketch canvas kept in the data directory so that it outlives a reload and a restart: canvas/document.json and
+// its pictures as canvas/pictures/KEY.png. Written whole or not at all; a document that cannot be read back is moved
+// aside and reported, never a crash.
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../fs/write-file-atomic';
 import { canvasLimits, storedCanvasSchema, type CanvasLoadResult, type StoredCanvas } from '../shared/canvas';
@@ -8,23 +9,27 @@ import { StudioError } from '../shared/errors';
 
 export interface CanvasStore {
   load(): CanvasLoadResult;
+  /** `key` is checked by the contract (a–z, 0–9, -), so it is a safe file name. */
+  putImage(key: string, pngBase64: string): { bytes: number };
   save(canvas: StoredCanvas): { bytes: number };
 }
 
 export function createCanvasStore(dataDir: string, log: (message: string) => void = () => {}): CanvasStore {
   const dir = path.join(dataDir, 'canvas');
   const file = path.join(dir, 'document.json');
+  const picturesDir = path.join(dir, 'pictures');
+  const pictureFile = (key: string) => path.join(picturesDir, `${key}.png`);
 
   function setAside(problem: string): CanvasLoadResult {
     const name = `document.unreadable-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
     renameSync(file, path.join(dir, name));
     log(`canvas: ${problem}; moved to canvas/${name}`);
-    return { canvas: null, setAside: { file: `canvas/${name}`, problem } };
+    return { canvas: null, images: {}, setAside: { file: `canvas/${name}`, problem } };
   }
 
   return {
     load() {
-      if (!existsSync(file)) return { canvas: null };
+      if (!existsSync(file)) return { canvas: null, images: {} };
       const bytes = statSync(file).size;
       if (bytes > canvasLimits.fileBytes)
         return setAside(`the stored canvas is ${bytes} bytes, more than the ${canvasLimits.fileBytes} allowed`);
@@ -39,9 +44,24 @@ export function createCanvasStore(dataDir: string, log: (message: string) => voi
         const issue = parsed.error.issues[0];
         return setAside(`the stored canvas is not valid: ${issue.path.join('.') || 'document'} ${issue.message}`);
       }
-      return { canvas: parsed.data };
+      const images: Record<string, string> = {};
+      for (const key of parsed.data.images) {
+        if (!existsSync(pictureFile(key))) return setAside(`the stored canvas's picture ${key}.png is missing`);
+        images[key] = readFileSync(pictureFile(key)).toString('base64');
+      }
+      return { canvas: parsed.data, images };
+    },
+    putImage(key, pngBase64) {
+      const bytes = Buffer.from(pngBase64, 'base64');
+      writeFileAtomic(pictureFile(key), bytes);
+      return { bytes: bytes.length };
     },
     save(canvas) {
+      const missing = canvas.images.filter((key) => !existsSync(pictureFile(key)));
+      if (missing.length > 0)
+        throw new StudioError('invalid_input', `The canvas names pictures not stored yet: ${missing.join(', ')}`, {
+          missing,
+        });
       const bytes = Buffer.from(JSON.stringify(canvas));
       if (bytes.length > canvasLimits.fileBytes)
         throw new StudioError(
@@ -49,6 +69,10 @@ export function createCanvasStore(dataDir: string, log: (message: string) => voi
           `The canvas is ${bytes.length} bytes, more than ${canvasLimits.fileBytes}`,
         );
       writeFileAtomic(file, bytes);
+      // Pictures no step of the history names any more are let go, once the document that dropped them is written.
+      const kept = new Set(canvas.images.map((key) => `${key}.png`));
+      for (const name of existsSync(picturesDir) ? readdirSync(picturesDir) : [])
+        if (!kept.has(name)) rmSync(path.join(picturesDir, name), { force: true });
       return { bytes: bytes.length };
     },
   };

@@ -52,6 +52,7 @@ type CanvasMethod = Extract<MethodName, `canvas.${string}`>;
 export function canvasHandlers(store: CanvasStore): Pick<Handlers, CanvasMethod> {
   return {
     'canvas.load': () => store.load(),
+    'canvas.putImage': (input) => store.putImage(input.key, input.pngBase64),
     'canvas.save': (input) => store.save(input),
   };
 }

@@ -1,5 +1,6 @@
-// The history of sketch documents to and from the stored form (src-main/shared/canvas.ts): strokes and pictures are
-// written once each however many documents share them, and read back as shared objects again.
+// The history of sketch documents to and from the stored form (src-main/shared/canvas.ts): strokes are written once
+// each however many documents share them, and read back as shared objects again; pictures are named by key (their
+// PNGs are stored apart, once each).
 import type { StoredCanvas, StoredCanvasDocument, StoredStroke } from '../../src-main/shared/canvas';
 import { imagePoint, type ImageSize } from './coordinates';
 import type { History, SketchDocument, Stroke } from './sketch-document';
@@ -7,15 +8,14 @@ import type { History, SketchDocument, Stroke } from './sketch-document';
 export interface CanvasSnapshot {
   size: ImageSize;
   history: History<SketchDocument>;
-  /** Picture key → PNG (base64); only those the history refers to are written. */
-  images: ReadonlyMap<string, string> | Iterable<readonly [string, string]>;
+  /** Whether the canvas holds the picture of this key. */
+  hasImage(key: string): boolean;
 }
 
-export function toStored({ size, history, images: pictures }: CanvasSnapshot): StoredCanvas {
-  const images = pictures instanceof Map ? pictures : new Map(pictures);
+export function toStored({ size, history, hasImage }: CanvasSnapshot): StoredCanvas {
   const strokeIndex = new Map<Stroke, number>();
   const strokes: StoredStroke[] = [];
-  const stored: Record<string, string> = {};
+  const images = new Set<string>();
   const strokeRef = (stroke: Stroke): number => {
     let at = strokeIndex.get(stroke);
     if (at === undefined) {
@@ -26,9 +26,9 @@ export function toStored({ size, history, images: pictures }: CanvasSnapshot): S
   };
   const documentOf = (doc: SketchDocument): StoredCanvasDocument => {
     if (doc.base.image !== null) {
-      const png = images.get(doc.base.image);
-      if (png === undefined) throw new Error(`The canvas refers to a picture it does not hold (${doc.base.image})`);
-      stored[doc.base.image] = png;
+      if (!hasImage(doc.base.image))
+        throw new Error(`The canvas refers to a picture it does not hold (${doc.base.image})`);
+      images.add(doc.base.image);
     }
     return {
       background: doc.background,
@@ -45,7 +45,7 @@ export function toStored({ size, history, images: pictures }: CanvasSnapshot): S
     version: 1,
     width: size.width,
     height: size.height,
-    images: stored,
+    images: [...images],
     strokes,
     documents,
     past,
@@ -54,7 +54,7 @@ export function toStored({ size, history, images: pictures }: CanvasSnapshot): S
   };
 }
 
-export function fromStored(stored: StoredCanvas): CanvasSnapshot & { images: ReadonlyMap<string, string> } {
+export function fromStored(stored: StoredCanvas): Omit<CanvasSnapshot, 'hasImage'> {
   const strokes = stored.strokes.map(memoryStroke);
   const documents = stored.documents.map((doc): SketchDocument => ({
     background: doc.background,
@@ -69,7 +69,6 @@ export function fromStored(stored: StoredCanvas): CanvasSnapshot & { images: Rea
       present: documents[stored.present],
       future: stored.future.map((i) => documents[i]),
     },
-    images: new Map(Object.entries(stored.images)),
   };
 }
 
@@ -81,7 +80,7 @@ export function storedWithin(snapshot: CanvasSnapshot, maxBytes: number, maxImag
   let history = snapshot.history;
   for (;;) {
     const stored = toStored({ ...snapshot, history });
-    const fits = JSON.stringify(stored).length <= maxBytes && Object.keys(stored.images).length <= maxImages;
+    const fits = JSON.stringify(stored).length <= maxBytes && stored.images.length <= maxImages;
     if (history.past.length === 0 || fits) return stored;
     history = { ...history, past: history.past.slice(Math.ceil(history.past.length / 4)) };
   }

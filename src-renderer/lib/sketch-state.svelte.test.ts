@@ -8,13 +8,14 @@ import type { Stroke } from '../canvas/sketch-document';
 import { SketchState } from './sketch-state.svelte';
 import type { StudioState } from './studio-state.svelte';
 
-function studio(stored: CanvasLoadResult = { canvas: null }) {
+function studio(stored: CanvasLoadResult = { canvas: null, images: {} }) {
   const notices: string[] = [];
   const saved: StoredCanvas[] = [];
   const fake = {
     api: {
       async call(method: string, input: unknown) {
         if (method === 'canvas.load') return stored;
+        if (method === 'canvas.putImage') return { bytes: 1 };
         if (method === 'canvas.save') {
           // The main process refuses what the contract refuses.
           saved.push(storedCanvasSchema.parse(input));
@@ -94,7 +95,7 @@ test('the canvas is saved after a pause in editing and comes back whole, history
   expect(stored.past).toHaveLength(54);
   expect(stored.future).toHaveLength(1);
 
-  const second = studio({ canvas: stored });
+  const second = studio({ canvas: stored, images: {} });
   const restored = new SketchState(second.fake);
   await restored.load();
   expect(restored.history.past).toHaveLength(54);
@@ -106,6 +107,7 @@ test('the canvas is saved after a pause in editing and comes back whole, history
 test('a stored canvas that was set aside is reported, and the canvas starts blank', async () => {
   const { fake, notices } = studio({
     canvas: null,
+    images: {},
     setAside: { file: 'canvas/document.unreadable-x.json', problem: 'the stored canvas is not JSON' },
   });
   const sketch = new SketchState(fake);

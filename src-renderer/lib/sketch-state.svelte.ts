@@ -49,6 +49,8 @@ const maxPictureChars = 24 * 1024 * 1024;
 interface Picture {
   png: string;
   element: HTMLImageElement;
+  /** Whether the data directory holds it already (canvas.putImage): a save sends only documents, never it again. */
+  stored: boolean;
 }
 
 export class SketchState {
@@ -82,6 +84,7 @@ export class SketchState {
     this.document.base.image !== null ? (this.pictures[this.document.base.image]?.element ?? null) : null,
   );
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(private readonly studio: StudioState) {}
 
@@ -221,7 +224,7 @@ export class SketchState {
   /** The canvas as last saved in the data directory; one that could not be read is reported and left aside. */
   async load(): Promise<void> {
     try {
-      const { canvas, setAside } = await this.studio.api.call('canvas.load', {});
+      const { canvas, images, setAside } = await this.studio.api.call('canvas.load', {});
       if (setAside)
         this.studio.notify({
           level: 'warning',
@@ -230,7 +233,8 @@ export class SketchState {
       if (canvas) {
         const snapshot = fromStored(canvas);
         const pictures: Record<string, Picture> = {};
-        for (const [key, png] of snapshot.images) pictures[key] = { png, element: await decodePng(png) };
+        for (const [key, png] of Object.entries(images))
+          pictures[key] = { png, element: await decodePng(png), stored: true };
         this.pictures = pictures;
         this.canvasSize = snapshot.size;
         this.history = snapshot.history;
@@ -242,19 +246,31 @@ export class SketchState {
     }
   }
 
-  /** Writes the canvas now (what a pause in editing does by itself). */
-  async save(): Promise<void> {
+  /** Writes the canvas now (what a pause in editing does by itself); saves run one after another, in order. */
+  save(): Promise<void> {
     clearTimeout(this.saveTimer);
+    this.saving = this.saving.then(() => this.write());
+    return this.saving;
+  }
+
+  private async write(): Promise<void> {
     const snapshot = {
       size: this.canvasSize,
       history: this.history,
-      images: Object.entries(this.pictures).map(([key, picture]) => [key, picture.png] as const),
+      hasImage: (key: string) => key in this.pictures,
     };
     const stored = storedWithin(snapshot, canvasLimits.fileBytes / 2, canvasLimits.images);
     try {
+      for (const key of stored.images) {
+        const picture = this.pictures[key];
+        if (picture.stored) continue;
+        await this.studio.api.call('canvas.putImage', { key, pngBase64: picture.png });
+        picture.stored = true;
+      }
       await this.studio.api.call('canvas.save', stored);
-      // Pictures no stored step refers to are let go.
-      this.pictures = Object.fromEntries(Object.entries(this.pictures).filter(([key]) => key in stored.images));
+      // Pictures no step refers to any more are let go (the store deletes their files).
+      const named = picturesOf(this.history);
+      this.pictures = Object.fromEntries(Object.entries(this.pictures).filter(([key]) => named.has(key)));
       const dropped = this.history.past.length - stored.past.length;
       if (dropped > 0) this.history = { ...this.history, past: this.history.past.slice(dropped) };
       if (this.saveTimer === undefined) this.saveState = 'saved';
@@ -270,7 +286,7 @@ export class SketchState {
     if (png.length > maxPictureChars) throw new Error('The picture is larger than the 18 MiB a sketch can hold');
     const element = await decodePng(png);
     const key = `p-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    this.pictures = { ...this.pictures, [key]: { png, element } };
+    this.pictures = { ...this.pictures, [key]: { png, element, stored: false } };
     const doc = newPage ? blankDocument(this.document.background) : this.document;
     this.change({ ...doc, base: { ...doc.base, image: key, origin, visible: true, fit: 'stretch' } });
   }
@@ -293,6 +309,11 @@ export class SketchState {
       void this.save();
     }, saveDelayMs);
   }
+}
+
+function picturesOf(history: History<SketchDocument>): ReadonlySet<string> {
+  const docs = [...history.past, history.present, ...history.future];
+  return new Set(docs.flatMap((doc) => (doc.base.image !== null ? [doc.base.image] : [])));
 }
 
 async function blobBase64(blob: Blob): Promise<string> {
