@@ -179,6 +179,12 @@ test('a painted mask inpaints only the masked area; sketching over the result re
   await page.getByTestId('brush-size').fill('200');
   for (const y of [0.1, 0.35, 0.6, 0.85]) await drag(page, [0.85, y], [0.95, y], 4);
   await expect(page.getByTestId('layer-mask')).toContainText('Generate repaints the marked area');
+  // The blur is previewed on the overlay (the mask's own canvas), not baked into the mask.
+  const overlay = page.getByTestId('sketch-stage').locator('canvas').nth(1);
+  await expect(overlay).toHaveCSS('filter', 'none');
+  await page.getByLabel('Mask blur').fill('8');
+  await expect(overlay).toHaveCSS('filter', /^blur\(\d+(\.\d+)?px\)$/);
+  await page.getByLabel('Mask blur').fill('0');
   await page.getByTestId('use-as-init').check();
   await saved(page);
   await documentScreenshot(page, 'sketch-layers-mask');
