@@ -267,6 +267,54 @@ test('a painted mask inpaints only the masked area; sketching over the result re
   await expect(detail.getByRole('region', { name: 'Made from', exact: true })).toHaveCount(0);
 });
 
+test('a base picture from the file picker or a drop; Shift draws straight lines', async ({ studio }) => {
+  const { page } = studio;
+  const { width, height } = await openSketch(page);
+  await page.getByTestId('base-file').setInputFiles({
+    name: 'sand.png',
+    mimeType: 'image/png',
+    buffer: picture(width, height, sand, sand),
+  });
+  await expect.poll(() => colourAt(page, 0.25, 0.5).then((c) => near(c, sand))).toBe(true);
+  // Dropped on the window while the sketch is shown: the new base (not a PNG to read the settings of).
+  const transfer = await page.evaluateHandle(
+    (base64) => {
+      const dt = new DataTransfer();
+      dt.items.add(
+        new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], 'blue.png', { type: 'image/png' }),
+      );
+      return dt;
+    },
+    picture(width, height, blue, blue).toString('base64'),
+  );
+  await page.dispatchEvent('body', 'drop', { dataTransfer: transfer });
+  await expect.poll(() => colourAt(page, 0.25, 0.5).then((c) => near(c, blue))).toBe(true);
+  await expect(page.getByRole('dialog', { name: /PNG info/ })).toHaveCount(0);
+
+  await page.getByTestId('color-black').click();
+  await page.getByTestId('brush-size').fill('12');
+  const box = (await page.getByTestId('sketch-canvas').boundingBox())!;
+  const at = (fx: number, fy: number) => [box.x + box.width * fx, box.y + box.height * fy] as const;
+  // A click, then a Shift-click: a straight line between them.
+  await page.mouse.click(...at(0.2, 0.2));
+  await page.keyboard.down('Shift');
+  await page.mouse.click(...at(0.8, 0.8));
+  await page.keyboard.up('Shift');
+  await expect.poll(() => colourAt(page, 0.5, 0.5).then((c) => near(c, [0, 0, 0]))).toBe(true);
+  // Shift held during a drag that wandered: the stroke becomes the straight line from where it began.
+  await page.mouse.move(...at(0.2, 0.8));
+  await page.mouse.down();
+  await page.mouse.move(...at(0.8, 0.8), { steps: 4 });
+  await page.keyboard.down('Shift');
+  await page.mouse.move(...at(0.8, 0.2), { steps: 4 });
+  await page.mouse.move(...at(0.65, 0.35), { steps: 2 });
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+  await expect.poll(() => colourAt(page, 0.425, 0.575).then((c) => near(c, [0, 0, 0]))).toBe(true);
+  expect(near(await colourAt(page, 0.5, 0.8), blue)).toBe(true);
+  expect(near(await colourAt(page, 0.8, 0.5), blue)).toBe(true);
+});
+
 /** Starts recording the gaps between animation frames; the returned function stops and gives the worst. */
 async function watchFrames(page: Page): Promise<() => Promise<{ worst: number; longTasks: number[] }>> {
   await page.evaluate(() => {
