@@ -80,18 +80,38 @@ export function storedWithin(snapshot: CanvasSnapshot, maxBytes: number, maxImag
   let history = snapshot.history;
   for (;;) {
     const stored = toStored({ ...snapshot, history });
-    const fits = JSON.stringify(stored).length <= maxBytes && stored.images.length <= maxImages;
+    // Measured exactly only when a generous estimate comes near the bound: a save after every stroke stays cheap.
+    const fits =
+      stored.images.length <= maxImages &&
+      (estimatedBytes(stored) <= maxBytes / 2 || JSON.stringify(stored).length <= maxBytes);
     if (history.past.length === 0 || fits) return stored;
     history = { ...history, past: history.past.slice(Math.ceil(history.past.length / 4)) };
   }
 }
 
+/** At most 12 characters per coordinate (two decimals, up to ±1e6) and 400 per stroke or document besides. */
+function estimatedBytes(stored: StoredCanvas): number {
+  let coordinates = 0;
+  for (const stroke of stored.strokes) coordinates += stroke.points.length;
+  let references = 0;
+  for (const doc of stored.documents) references += doc.sketch.strokes.length + doc.mask.strokes.length;
+  return coordinates * 12 + references * 8 + (stored.strokes.length + stored.documents.length) * 400;
+}
+
 // Two decimals of a pixel are far below what a brush can show, and keep the file small.
 const round = (value: number) => Math.round(value * 100) / 100;
 
+// Strokes never change once made: each is converted once however many saves write it.
+const converted = new WeakMap<Stroke, StoredStroke>();
+
 function storedStroke(stroke: Stroke): StoredStroke {
-  const { points, ...rest } = stroke;
-  return { ...rest, points: points.flatMap((p) => [round(p.x), round(p.y)]) };
+  let stored = converted.get(stroke);
+  if (!stored) {
+    const { points, ...rest } = stroke;
+    stored = { ...rest, points: points.flatMap((p) => [round(p.x), round(p.y)]) };
+    converted.set(stroke, stored);
+  }
+  return stored;
 }
 
 function memoryStroke(stroke: StoredStroke): Stroke {
