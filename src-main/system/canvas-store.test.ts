@@ -76,6 +76,11 @@ describe('canvas store', () => {
       () => (rmSync(path.join(dataDir, 'canvas', 'pictures', 'base-1.png')), JSON.stringify(canvas)),
       /picture base-1\.png is missing/,
     ],
+    [
+      'a picture that is not a PNG',
+      () => (writeFileSync(path.join(dataDir, 'canvas', 'pictures', 'base-1.png'), 'GIF89a'), JSON.stringify(canvas)),
+      /picture base-1\.png is not a PNG/,
+    ],
   ])('a stored canvas with %s is set aside and reported, and the next load starts blank', (_, damage, problem) => {
     stored();
     const text = damage();

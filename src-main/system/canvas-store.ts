@@ -7,6 +7,8 @@ import { writeFileAtomic } from '../fs/write-file-atomic';
 import { canvasLimits, storedCanvasSchema, type CanvasLoadResult, type StoredCanvas } from '../shared/canvas';
 import { StudioError } from '../shared/errors';
 
+const pngSignature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
 export interface CanvasStore {
   load(): CanvasLoadResult;
   /** `key` is checked by the contract (a–z, 0–9, -), so it is a safe file name. */
@@ -47,7 +49,9 @@ export function createCanvasStore(dataDir: string, log: (message: string) => voi
       const images: Record<string, string> = {};
       for (const key of parsed.data.images) {
         if (!existsSync(pictureFile(key))) return setAside(`the stored canvas's picture ${key}.png is missing`);
-        images[key] = readFileSync(pictureFile(key)).toString('base64');
+        const png = readFileSync(pictureFile(key));
+        if (!png.subarray(0, 8).equals(pngSignature)) return setAside(`the stored picture ${key}.png is not a PNG`);
+        images[key] = png.toString('base64');
       }
       return { canvas: parsed.data, images };
     },
