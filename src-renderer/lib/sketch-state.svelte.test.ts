@@ -117,3 +117,23 @@ test('a stored canvas that was set aside is reported, and the canvas starts blan
     'The saved sketch could not be read (the stored canvas is not JSON); it was moved to canvas/document.unreadable-x.json',
   ]);
 });
+
+test('a canvas that could not be loaded is never overwritten by the blank one shown instead', async () => {
+  const { fake, notices, saved } = studio();
+  const failing = {
+    ...fake,
+    api: {
+      call: async (method: string, input: unknown) =>
+        method === 'canvas.load'
+          ? Promise.reject(new Error('connection lost'))
+          : fake.api.call(method as never, input as never),
+    },
+  } as unknown as StudioState;
+  const sketch = new SketchState(failing);
+  await sketch.load();
+  expect(notices[0]).toMatch(/Could not read the saved sketch \(connection lost\); changes are not saved/);
+  sketch.addStroke('sketch', stroke('brush'));
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  expect(saved).toHaveLength(0);
+  expect(sketch.saveState).toBe('failed');
+});

@@ -85,6 +85,7 @@ export class SketchState {
   );
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private saving: Promise<void> = Promise.resolve();
+  private loadFailed = false;
 
   constructor(private readonly studio: StudioState) {}
 
@@ -239,10 +240,16 @@ export class SketchState {
         this.canvasSize = snapshot.size;
         this.history = snapshot.history;
       }
+      this.loadFailed = false;
       this.saveState = 'saved';
     } catch (error) {
+      // Saving now would replace the stored canvas with this blank one: nothing is saved until a load succeeds.
       this.saveState = 'failed';
-      this.studio.notify({ level: 'error', message: `Could not read the saved sketch: ${describeError(error)}` });
+      this.loadFailed = true;
+      this.studio.notify({
+        level: 'error',
+        message: `Could not read the saved sketch (${describeError(error)}); changes are not saved until it can be`,
+      });
     }
   }
 
@@ -301,7 +308,7 @@ export class SketchState {
   }
 
   private scheduleSave(): void {
-    if (this.saveState === 'loading') return;
+    if (this.saveState === 'loading' || this.loadFailed) return;
     this.saveState = 'unsaved';
     clearTimeout(this.saveTimer);
     this.saveTimer = setTimeout(() => {
