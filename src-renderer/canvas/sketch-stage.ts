@@ -16,7 +16,7 @@ import {
   type ImageSize,
   type View,
 } from './coordinates';
-import { maskTint, paintBase, paintMask, paintStroke, surface } from './paint';
+import { maskTint, paintBase, paintMask, paintSketch, paintStroke, surface } from './paint';
 import type { PaintLayerId, SketchDocument, Stroke, Tool } from './sketch-document';
 import { StrokeRaster } from './stroke-raster';
 
@@ -79,7 +79,7 @@ export class SketchStage {
     this.size = options.size;
     this.stage = new Stage({ container: options.container, width: 1, height: 1 });
     this.sketch = new StrokeRaster(this.size, {
-      all: (context, doc) => doc.sketch.strokes.forEach((s) => paintStroke(context, s, s.color, s.tool === 'eraser')),
+      all: (context, doc) => paintSketch(context, doc.sketch.strokes),
       one: (context, s) => paintStroke(context, s, s.color, s.tool === 'eraser'),
     });
     this.mask = new StrokeRaster(this.size, {
