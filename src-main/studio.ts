@@ -29,7 +29,8 @@ import type { RetryPolicy } from './models/hub/file-download';
 import { conceptSection } from './models/model-export';
 import type { Handlers } from './shared/contract';
 import { defaultSettings, type Settings } from './shared/settings';
-import { settingsHandlers, systemHandlers } from './system/handlers';
+import { createCanvasStore } from './system/canvas-store';
+import { canvasHandlers, settingsHandlers, systemHandlers } from './system/handlers';
 import { createSettingsStore, type SettingsStore } from './system/settings-store';
 import type { DesktopActions } from './system/desktop';
 import { createSystemInfo } from './system/system-info';
@@ -245,6 +246,7 @@ export function createStudio(options: StudioOptions): Studio {
     ...galleryHandlers(gallery, (request) => generation.submit(request), options.desktop),
     ...conceptHandlers(concepts),
     ...loraHandlers(loras),
+    ...canvasHandlers(createCanvasStore(dataDir, log)),
     ...settingsHandlers({
       store: settings,
       cacheDir: path.join(dataDir, 'cache'),

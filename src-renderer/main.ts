@@ -15,8 +15,10 @@ import { windowFiles } from './lib/window-drop';
 const target = document.getElementById('app');
 if (!target) throw new Error('#app is missing from index.html');
 const studio = new StudioState(createApi());
-const sketch = new SketchState();
+const sketch = new SketchState(studio);
 const generate = new GenerateState(studio, sketch);
+// First: while the sketch is shown, a dropped or pasted picture is its base rather than a PNG to read.
+windowFiles.register(sketch.fileHandler(() => generate.tab === 'sketch'));
 const concepts = new ConceptsState(studio, generate);
 const loras = new LorasState(studio, generate);
 windowFiles.register(concepts.fileHandler());
@@ -36,5 +38,5 @@ const context = new Map([
 ]);
 mount(App, { target, context });
 void Promise.all([studio.load(), library.loadSettings()]).then(() =>
-  Promise.all([generate.start(), generate.loadLatest(), concepts.load(), loras.load()]),
+  Promise.all([generate.start(), generate.loadLatest(), concepts.load(), loras.load(), sketch.load()]),
 );

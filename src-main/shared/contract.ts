@@ -2,6 +2,7 @@
 // Environment-free on purpose (no electron, no node:*, no DOM): the renderer, preload, IPC handlers, HTTP server and
 // CLI all derive from this file.
 import { z } from 'zod';
+import { canvasImageSchema, storedCanvasSchema, type CanvasLoadResult } from './canvas';
 import {
   conceptImportSchema,
   conceptRefSchema,
@@ -189,6 +190,12 @@ export const methods = {
   ]),
   /** An X/Y plot's grid PNG with its axes, base settings and cell records: written to plots/ in the data directory. */
   'gallery.savePlot': method<SavedPlot>()(plotSaveSchema, ['invalid_input', 'not_found']),
+  /** The sketch canvas (layers, mask, undo history) as last saved; an unreadable one is set aside and reported. */
+  'canvas.load': method<CanvasLoadResult>()(noInput),
+  /** Stores one picture of the canvas (a base layer) under its key; a document naming it may then be saved. */
+  'canvas.putImage': method<{ bytes: number }>()(canvasImageSchema, ['invalid_input']),
+  /** Replaces the stored canvas, written atomically; pictures it no longer names are deleted. */
+  'canvas.save': method<{ bytes: number }>()(storedCanvasSchema, ['invalid_input']),
 } as const;
 
 export type Methods = typeof methods;

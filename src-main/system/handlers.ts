@@ -5,6 +5,7 @@ import { StudioError } from '../shared/errors';
 import type { SystemInfo } from '../shared/system-types';
 import { clearCache, measureCache } from './cache-folder';
 import { requireDesktop, type DesktopActions } from './desktop';
+import type { CanvasStore } from './canvas-store';
 import type { SettingsStore } from './settings-store';
 
 type SystemMethod = Extract<MethodName, `system.${string}`>;
@@ -43,5 +44,15 @@ export function settingsHandlers(deps: {
     },
     'settings.cacheSize': () => measureCache(deps.cacheDir),
     'settings.clearCache': () => clearCache(deps.cacheDir),
+  };
+}
+
+type CanvasMethod = Extract<MethodName, `canvas.${string}`>;
+
+export function canvasHandlers(store: CanvasStore): Pick<Handlers, CanvasMethod> {
+  return {
+    'canvas.load': () => store.load(),
+    'canvas.putImage': (input) => store.putImage(input.key, input.pngBase64),
+    'canvas.save': (input) => store.save(input),
   };
 }

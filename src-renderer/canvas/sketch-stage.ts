@@ -1,171 +1,366 @@
-// The sketch canvas: a Konva stage that always holds an image of exactly width × height image pixels, shown at
-// whatever scale fits its panel. It draws a SketchDocument and reports finished strokes; the state owns the
-// document and its history, so undo/redo is just drawing another document.
+// The sketch canvas on screen: a Konva stage filling its panel that shows the layers' rasters (see paint.ts) through
+// a view that zooms (wheel) and pans (space-drag, or the middle button). It reports finished strokes and picked
+// colours; the state owns the document and its history, so undo/redo is just drawing another document.
 // Konva's core without its many unused shapes; the Core import registers the stage and layers with Konva.
 import 'konva/lib/Core';
 import { Group } from 'konva/lib/Group';
 import { Layer } from 'konva/lib/Layer';
 import { Stage } from 'konva/lib/Stage';
 import { Image as KonvaImage } from 'konva/lib/shapes/Image';
-import { Line } from 'konva/lib/shapes/Line';
-import { Rect } from 'konva/lib/shapes/Rect';
-import { fitScale, screenPoint, toImagePoint, type ImagePoint, type ImageSize } from './coordinates';
-import type { SketchDocument, Stroke, Tool } from './sketch-document';
+import {
+  centredView,
+  screenPoint,
+  toImagePoint,
+  zoomAround,
+  type ImagePoint,
+  type ImageSize,
+  type View,
+} from './coordinates';
+import { maskTint, paintBase, paintMask, paintSketch, paintStroke, surface } from './paint';
+import type { PaintLayerId, SketchDocument, Stroke, Tool } from './sketch-document';
+import { StrokeRaster } from './stroke-raster';
 
 export interface Brush {
-  tool: Tool;
+  tool: Tool | 'picker';
+  layer: PaintLayerId;
   color: string;
+  /** Diameter in screen pixels: the same on screen at any zoom and for any image size. */
   size: number;
+  hardness: number;
+  opacity: number;
 }
 
 export interface SketchStageOptions {
-  /** An element the stage fills exactly; its parent decides the room available (see `fit`). */
+  /** An element the stage fills exactly: the room the canvas has. */
   container: HTMLDivElement;
+  /** Follows the image on screen (for the image's outline and for tests); never takes pointer events. */
+  frame: HTMLDivElement;
   size: ImageSize;
   /** Read when a stroke starts. */
   brush(): Brush;
-  onStroke(stroke: Stroke): void;
+  onStroke(layer: PaintLayerId, stroke: Stroke): void;
+  onPick(color: string): void;
+  onView?(view: View): void;
 }
+
+const maskOpacity = 0.5;
+const zoomRange = { min: 0.1, max: 64 };
 
 export class SketchStage {
   private readonly stage: Stage;
-  private readonly layer = new Layer({ listening: false });
-  private readonly background = new Rect({ x: 0, y: 0, listening: false });
-  private readonly base = new KonvaImage({ image: undefined, x: 0, y: 0, listening: false, visible: false });
-  // Isolated: the eraser's destination-out removes strokes only, uncovering the background and base picture.
-  private readonly strokes = new Group({ isolated: true, listening: false });
+  private readonly content = new Layer({ listening: false });
+  private readonly maskLayer = new Layer({ listening: false, visible: false });
+  private readonly views = [new Group(), new Group()];
+  private readonly baseImage = new KonvaImage({ image: undefined, listening: false });
+  private readonly sketchImage = new KonvaImage({ image: undefined, listening: false });
+  private readonly maskImage = new KonvaImage({ image: undefined, listening: false, opacity: maskOpacity });
   private readonly cursor: HTMLDivElement;
   private size: ImageSize;
-  private scale = 1;
-  private live: { stroke: Stroke; line: Line } | null = null;
+  private room = { width: 1, height: 1 };
+  /** Times the fitting scale; 1 with no pan keeps the image centred as the panel resizes. */
+  private zoom = 1;
+  private view: View = { scale: 1, x: 0, y: 0 };
+  private userMoved = false;
+  private base!: { canvas: HTMLCanvasElement; context: CanvasRenderingContext2D };
+  private readonly sketch: StrokeRaster;
+  private readonly mask: StrokeRaster;
+  private doc: SketchDocument | null = null;
+  private picture: CanvasImageSource | null = null;
+  private live: { layer: PaintLayerId; stroke: Stroke; start: ImagePoint } | null = null;
+  private lastEnd: Partial<Record<PaintLayerId, ImagePoint>> = {};
+  private pan: { from: { x: number; y: number }; view: View } | null = null;
+  private spaceHeld = false;
+  private hovered = false;
+  private maskBlur = 0;
+  private frameRequest = 0;
   private readonly detach: () => void;
 
   constructor(private readonly options: SketchStageOptions) {
     this.size = options.size;
-    this.stage = new Stage({ container: options.container, width: this.size.width, height: this.size.height });
-    // One layer whose every frame starts with the opaque background: Chromium can show a stale frame for a
-    // canvas that is cleared and left empty (seen in headless Chromium), which a separate strokes layer would be
-    // after undoing its last stroke.
-    this.layer.add(this.background, this.base, this.strokes);
-    this.stage.add(this.layer);
+    this.stage = new Stage({ container: options.container, width: 1, height: 1 });
+    this.sketch = new StrokeRaster(this.size, {
+      all: (context, doc) => paintSketch(context, doc.sketch.strokes),
+      one: (context, s) => paintStroke(context, s, s.color, s.tool === 'eraser'),
+    });
+    this.mask = new StrokeRaster(this.size, {
+      all: (context, doc, size) => paintMask(context, doc.mask, size, maskTint),
+      one: (context, s, doc) => paintStroke(context, s, maskTint, (s.tool === 'eraser') !== doc.mask.inverted),
+    });
+    this.base = surface(this.size);
+    this.views[0].add(this.baseImage, this.sketchImage);
+    this.views[1].add(this.maskImage);
+    this.content.add(this.views[0]);
+    this.maskLayer.add(this.views[1]);
+    this.stage.add(this.content, this.maskLayer);
     this.cursor = brushCursor();
     options.container.append(this.cursor);
     this.detach = this.listen(options.container);
-    this.applyView();
   }
 
-  /** The image size changed (the form's width × height): same scale rules, new extent. */
+  /** The image size changed (the form's width × height): new rasters, the view fitted again. */
   setImageSize(size: ImageSize): void {
     if (size.width === this.size.width && size.height === this.size.height) return;
     this.size = size;
-    this.applyView();
+    this.base = surface(size);
+    this.sketch.resize(size);
+    this.mask.resize(size);
+    this.resetView();
+    if (this.doc) this.render(this.doc, this.picture);
   }
 
-  /** Fits the image into the room its panel has, in CSS pixels. */
-  fit(available: { width: number; height: number }): void {
-    if (available.width <= 0 || available.height <= 0) return;
-    this.scale = fitScale(this.size, available);
-    this.applyView();
+  /** The room the stage has, in CSS pixels. */
+  fit(room: { width: number; height: number }): void {
+    if (room.width <= 0 || room.height <= 0) return;
+    this.room = room;
+    this.stage.size(room);
+    if (!this.userMoved) this.applyView(centredView(this.size, room, this.zoom));
+    else this.applyView(this.view);
   }
 
-  render(doc: SketchDocument): void {
-    this.background.fill(doc.background);
-    this.base.image(doc.base ?? undefined);
-    this.base.visible(doc.base !== null);
-    this.strokes.destroyChildren();
-    for (const stroke of doc.strokes) this.strokes.add(lineFor(stroke));
-    this.strokes.visible(doc.strokes.length > 0);
-    this.stage.batchDraw();
+  resetView(): void {
+    this.zoom = 1;
+    this.userMoved = false;
+    this.applyView(centredView(this.size, this.room));
   }
 
-  /** The picture as PNG (base64, no data: prefix) of exactly width × height pixels, whatever the scale shown. */
-  exportPngBase64(): string {
-    // Konva sizes the export bitmap as floor(stage size × pixelRatio); the stage is image size × scale, so
-    // 1/scale gives the image size back, and a nudge far below a pixel keeps rounding error from flooring it.
-    const pixelRatio = (1 + 1e-9) / this.scale;
-    const url = this.stage.toDataURL({ mimeType: 'image/png', pixelRatio });
-    return url.slice(url.indexOf(',') + 1);
+  /** Zooms about the room's centre (the keyboard's + and −). */
+  zoomBy(factor: number): void {
+    this.zoomAt(screenPoint(this.room.width / 2, this.room.height / 2), factor);
+  }
+
+  /** The mask blur (σ in image pixels) previewed on the overlay as the engine will soften it. */
+  setMaskBlur(sigma: number): void {
+    this.maskBlur = sigma;
+    this.applyMaskBlur();
+  }
+
+  render(doc: SketchDocument, picture: CanvasImageSource | null): void {
+    const previous = this.doc;
+    this.doc = doc;
+    if (!previous || previous.base !== doc.base || previous.background !== doc.background || picture !== this.picture) {
+      this.picture = picture;
+      paintBase(this.base.context, doc, picture, this.size);
+    }
+    this.sketch.update(doc.sketch.strokes, doc);
+    this.mask.update(doc.mask.strokes, doc, previous?.mask.inverted !== doc.mask.inverted);
+    this.showLayers();
   }
 
   destroy(): void {
+    cancelAnimationFrame(this.frameRequest);
     this.detach();
     this.cursor.remove();
     this.stage.destroy();
   }
 
-  private applyView(): void {
-    const { width, height } = this.size;
-    this.stage.size({ width: width * this.scale, height: height * this.scale });
-    this.stage.scale({ x: this.scale, y: this.scale });
-    // Enlarged, a small picture shows its pixels (as results do); reduced, it needs smoothing not to alias.
-    this.layer.imageSmoothingEnabled(this.scale < 1);
-    this.background.size({ width, height });
-    this.base.size({ width, height });
+  private showLayers(): void {
+    const doc = this.doc;
+    if (!doc) return;
+    const live = this.live;
+    this.baseImage.image(this.base.canvas);
+    this.sketchImage.image(live?.layer === 'sketch' ? this.sketch.withLive(live.stroke) : this.sketch.canvas);
+    this.sketchImage.visible(doc.sketch.visible);
+    this.sketchImage.opacity(doc.sketch.opacity);
+    this.maskImage.image(live?.layer === 'mask' ? this.mask.withLive(live.stroke) : this.mask.canvas);
+    const marked = doc.mask.inverted || doc.mask.strokes.length > 0 || live?.layer === 'mask';
+    // Hidden rather than left empty: Chromium can keep showing a stale frame of a canvas cleared to nothing.
+    this.maskLayer.visible(doc.mask.visible && marked);
+    for (const image of [this.baseImage, this.sketchImage, this.maskImage]) image.size(this.size);
     this.stage.batchDraw();
   }
 
-  private pointAt(event: PointerEvent): ImagePoint {
+  private applyView(view: View): void {
+    this.view = view;
+    for (const group of this.views) {
+      group.position({ x: view.x, y: view.y });
+      group.scale({ x: view.scale, y: view.scale });
+    }
+    // Enlarged, a small picture shows its pixels; reduced, it needs smoothing not to alias.
+    const smooth = view.scale < 1;
+    this.content.imageSmoothingEnabled(smooth);
+    this.maskLayer.imageSmoothingEnabled(smooth);
+    Object.assign(this.options.frame.style, {
+      left: `${view.x}px`,
+      top: `${view.y}px`,
+      width: `${this.size.width * view.scale}px`,
+      height: `${this.size.height * view.scale}px`,
+    });
+    this.applyMaskBlur();
+    this.stage.batchDraw();
+    this.options.onView?.(view);
+  }
+
+  private applyMaskBlur(): void {
+    const blur = this.maskBlur * this.view.scale;
+    this.maskLayer.getCanvas()._canvas.style.filter = blur > 0 ? `blur(${blur}px)` : '';
+  }
+
+  private zoomAt(anchor: ReturnType<typeof screenPoint>, factor: number): void {
+    const fit = centredView(this.size, this.room).scale;
+    const scale = Math.min(zoomRange.max, Math.max(zoomRange.min, this.view.scale * factor));
+    const applied = scale / this.view.scale;
+    this.zoom = scale / fit;
+    this.userMoved = true;
+    this.applyView(zoomAround(this.view, anchor, applied));
+  }
+
+  private screenAt(event: MouseEvent) {
     const box = this.options.container.getBoundingClientRect();
-    return toImagePoint(screenPoint(event.clientX - box.left, event.clientY - box.top), this.scale);
+    return screenPoint(event.clientX - box.left, event.clientY - box.top);
+  }
+
+  private pointAt(event: MouseEvent): ImagePoint {
+    return toImagePoint(this.screenAt(event), this.view);
+  }
+
+  /** The colour on screen under a point: the base and the sketch layer composed as they are shown. */
+  private sample(point: ImagePoint): string | null {
+    const doc = this.doc;
+    if (!doc || point.x < 0 || point.y < 0 || point.x >= this.size.width || point.y >= this.size.height) return null;
+    const probe = surface({ width: 1, height: 1 });
+    const x = -Math.floor(point.x);
+    const y = -Math.floor(point.y);
+    probe.context.drawImage(this.base.canvas, x, y);
+    if (doc.sketch.visible) {
+      probe.context.globalAlpha = doc.sketch.opacity;
+      probe.context.drawImage(this.sketch.canvas, x, y);
+    }
+    const [r, g, b] = probe.context.getImageData(0, 0, 1, 1).data;
+    return `#${[r, g, b].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+  }
+
+  private scheduleLive(): void {
+    if (this.frameRequest) return;
+    this.frameRequest = requestAnimationFrame(() => {
+      this.frameRequest = 0;
+      this.showLayers();
+    });
   }
 
   private listen(element: HTMLDivElement): () => void {
     const down = (event: PointerEvent) => {
+      if (event.button === 1 || (event.button === 0 && this.spaceHeld)) {
+        element.setPointerCapture(event.pointerId);
+        this.pan = { from: { x: event.clientX, y: event.clientY }, view: this.view };
+        element.style.cursor = 'grabbing';
+        return;
+      }
       if (event.button !== 0) return;
-      element.setPointerCapture(event.pointerId);
+      const brush = this.options.brush();
       const point = this.pointAt(event);
-      const stroke: Stroke = { ...this.options.brush(), points: [point, point] };
-      const line = lineFor(stroke);
-      this.strokes.add(line);
-      this.strokes.visible(true);
-      this.live = { stroke, line };
-      this.showCursor(point, stroke.size);
+      if (brush.tool === 'picker') {
+        const color = this.sample(point);
+        if (color) this.options.onPick(color);
+        return;
+      }
+      element.setPointerCapture(event.pointerId);
+      // Shift-click: a straight line on from where the last stroke on this layer ended.
+      const last = this.lastEnd[brush.layer];
+      const start = event.shiftKey && last ? last : point;
+      const stroke: Stroke = {
+        tool: brush.tool,
+        color: brush.color,
+        size: brush.size / this.view.scale,
+        hardness: brush.hardness,
+        opacity: brush.opacity,
+        points: [start, point],
+      };
+      this.live = { layer: brush.layer, stroke, start };
+      this.showCursor(this.screenAt(event), brush.size);
+      this.scheduleLive();
     };
     const move = (event: PointerEvent) => {
+      const screen = this.screenAt(event);
+      if (this.pan) {
+        const { from, view } = this.pan;
+        this.userMoved = true;
+        this.applyView({ ...view, x: view.x + event.clientX - from.x, y: view.y + event.clientY - from.y });
+        return;
+      }
+      const brush = this.options.brush();
+      this.showCursor(screen, brush.tool === 'picker' ? 0 : brush.size);
+      if (!this.live) return;
       const events = event.getCoalescedEvents?.() ?? [];
       const points = (events.length > 0 ? events : [event]).map((e) => this.pointAt(e));
-      const last = points.at(-1)!;
-      this.showCursor(last, this.live?.stroke.size ?? this.options.brush().size);
-      if (!this.live) return;
-      const stroke = { ...this.live.stroke, points: [...this.live.stroke.points, ...points] };
-      this.live = { stroke, line: this.live.line };
-      this.live.line.points(flatten(stroke.points));
-      this.stage.batchDraw();
+      const { stroke, start } = this.live;
+      // Shift while dragging: a straight line from where the stroke began.
+      const next = event.shiftKey ? [start, points.at(-1)!] : [...stroke.points, ...points];
+      this.live = { ...this.live, stroke: { ...stroke, points: next } };
+      this.scheduleLive();
     };
     const up = () => {
+      if (this.pan) {
+        this.pan = null;
+        element.style.cursor = '';
+        return;
+      }
       const live = this.live;
       this.live = null;
-      if (live) this.options.onStroke(live.stroke);
+      if (!live) return;
+      this.lastEnd[live.layer] = live.stroke.points.at(-1);
+      this.options.onStroke(live.layer, live.stroke);
     };
-    const leave = () => (this.cursor.style.display = 'none');
+    const leave = () => {
+      this.hovered = false;
+      this.cursor.style.display = 'none';
+    };
+    const enter = () => (this.hovered = true);
+    const wheel = (event: WheelEvent) => {
+      event.preventDefault();
+      this.zoomAt(this.screenAt(event), Math.exp(-event.deltaY / 400));
+    };
+    const key = (event: KeyboardEvent) => {
+      // Text being typed keeps its spaces; any other focus (a button, a slider) does not stop panning.
+      const typing = (event.target as HTMLElement).closest?.(
+        'textarea, [contenteditable], input:is([type=text], [type=number], [type=search], :not([type]))',
+      );
+      if (event.key !== ' ' || typing) return;
+      const hovered = this.hovered;
+      this.spaceHeld = event.type === 'keydown' && hovered;
+      element.style.cursor = this.spaceHeld ? 'grab' : '';
+      // Over the canvas, space pans: it must not also scroll, or press the toolbar button that has the focus.
+      if (hovered) event.preventDefault();
+    };
     element.addEventListener('pointerdown', down);
     element.addEventListener('pointermove', move);
     element.addEventListener('pointerup', up);
     element.addEventListener('pointercancel', up);
     element.addEventListener('pointerleave', leave);
+    element.addEventListener('pointerenter', enter);
+    element.addEventListener('wheel', wheel, { passive: false });
+    window.addEventListener('keydown', key);
+    window.addEventListener('keyup', key);
     return () => {
       element.removeEventListener('pointerdown', down);
       element.removeEventListener('pointermove', move);
       element.removeEventListener('pointerup', up);
       element.removeEventListener('pointercancel', up);
       element.removeEventListener('pointerleave', leave);
+      element.removeEventListener('pointerenter', enter);
+      element.removeEventListener('wheel', wheel);
+      window.removeEventListener('keydown', key);
+      window.removeEventListener('keyup', key);
     };
   }
 
-  /** The brush outline is a DOM element over the canvas: never part of the picture, never a redraw. */
-  private showCursor(point: ImagePoint, size: number): void {
-    const diameter = Math.max(2, size * this.scale);
+  /** The brush outline is a DOM element over the canvas, in screen pixels: never part of the picture. */
+  private showCursor(point: { x: number; y: number }, diameter: number): void {
+    if (diameter <= 0) {
+      this.cursor.style.display = 'none';
+      return;
+    }
     Object.assign(this.cursor.style, {
       display: 'block',
       width: `${diameter}px`,
       height: `${diameter}px`,
-      transform: `translate(${point.x * this.scale - diameter / 2}px, ${point.y * this.scale - diameter / 2}px)`,
+      transform: `translate(${point.x - diameter / 2}px, ${point.y - diameter / 2}px)`,
     });
   }
 }
 
 function brushCursor(): HTMLDivElement {
   const cursor = document.createElement('div');
+  cursor.dataset.testid = 'brush-cursor';
   // A light ring inside a dark one shows on any colour.
   Object.assign(cursor.style, {
     position: 'absolute',
@@ -179,21 +374,4 @@ function brushCursor(): HTMLDivElement {
     zIndex: '1',
   });
   return cursor;
-}
-
-function lineFor(stroke: Stroke): Line {
-  return new Line({
-    points: flatten(stroke.points),
-    stroke: stroke.color,
-    strokeWidth: stroke.size,
-    lineCap: 'round',
-    lineJoin: 'round',
-    listening: false,
-    perfectDrawEnabled: false,
-    globalCompositeOperation: stroke.tool === 'eraser' ? 'destination-out' : 'source-over',
-  });
-}
-
-function flatten(points: readonly ImagePoint[]): number[] {
-  return points.flatMap((p) => [p.x, p.y]);
 }

@@ -50,7 +50,7 @@ test('the defaults are valid; each out-of-range field is named with its limits',
   });
 });
 
-test('a form comes back as it was left, except img2img (its sketch is not kept)', () => {
+test('a form comes back as it was left, img2img included (its sketch is kept too)', () => {
   const storage = new MemoryStorage();
   expect(new GenerateForm(storage).restored).toBe(false);
   // As the form's own persistence writes it at the end of an earlier launch.
@@ -60,15 +60,19 @@ test('a form comes back as it was left, except img2img (its sketch is not kept)'
   const form = new GenerateForm(storage);
   expect(form.restored).toBe(true);
   expect(form.values()).toMatchObject({ prompt: 'a kept prompt', steps: 33, width: 640, scheduler: 'euler-a' });
-  expect(form.mode).toBe('txt2img');
+  expect(form.mode).toBe('img2img');
   expect(form.valid).toBe(true);
 });
 
 test('stored fields of the wrong type or an unknown scheduler fall back to the defaults', () => {
   const storage = new MemoryStorage();
-  storage.setItem('studio.generate-form.v1', JSON.stringify({ prompt: 42, steps: 12, scheduler: 'warp-drive' }));
+  storage.setItem(
+    'studio.generate-form.v1',
+    JSON.stringify({ prompt: 42, steps: 12, scheduler: 'warp-drive', mode: 'paint-by-numbers' }),
+  );
   const form = new GenerateForm(storage);
   expect(form.values()).toMatchObject({ prompt: defaults.prompt, steps: 12, scheduler: defaults.scheduler });
+  expect(form.mode).toBe('txt2img');
   storage.setItem('studio.generate-form.v1', '{not json');
   expect(new GenerateForm(storage).restored).toBe(false);
 });

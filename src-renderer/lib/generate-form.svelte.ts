@@ -211,7 +211,7 @@ function readSaved(storage: Storage | null): Partial<FormValues> | null {
     if (typeof value === expected) saved[field] = value;
   }
   if (!isScheduler(saved.scheduler)) delete saved.scheduler;
-  // The sketch is not kept across launches, so img2img would start from a blank page: start in txt2img.
-  delete saved.mode;
+  // The mode comes back too: the sketch an img2img job starts from is kept across launches (canvas.load).
+  if (saved.mode !== 'txt2img' && saved.mode !== 'img2img') delete saved.mode;
   return saved as Partial<FormValues>;
 }

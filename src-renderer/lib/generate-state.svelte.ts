@@ -108,19 +108,8 @@ export class GenerateState {
   async submit(): Promise<void> {
     if (this.blocked || this.submitting) return;
     const img2img = this.form.mode === 'img2img';
-    let initImage: string | undefined;
-    try {
-      initImage = img2img ? (this.sketch.exportPng() ?? undefined) : undefined;
-    } catch (error) {
-      // A canvas holding a picture from another origin cannot be read back (the browser "taints" it).
-      this.studio.notify({ level: 'error', message: `Could not read the sketch: ${describeError(error)}` });
-      return;
-    }
-    if (img2img && !initImage) {
-      this.studio.notify({ level: 'error', message: 'The sketch is not ready yet: open the Sketch tab once' });
-      return;
-    }
-    const request = this.form.toRequest(initImage, this.sketch.origin ?? undefined);
+    const request = this.baseRequest();
+    if (!request) return;
     const { width, height, batch, steps } = this.form;
     this.form.serverErrors = {};
     this.submitting = true;
@@ -150,22 +139,31 @@ export class GenerateState {
     }
   }
 
-  /** The form's settings as a plot's base request (as submit builds one); null, after saying why, when the sketch is
-   * unreadable. */
+  /** The form's settings as a job request, used by Generate and as a plot's base: in img2img the sketch's layers are
+   * flattened only now (they stay apart while painting) and a painted mask makes the job inpaint. Null, after saying
+   * why, when the sketch cannot be used yet. */
   private baseRequest(): GenerateRequest | null {
-    const img2img = this.form.mode === 'img2img';
-    let initImage: string | undefined;
+    if (this.form.mode !== 'img2img') return this.form.toRequest(undefined, this.sketch.origin ?? undefined);
+    this.sketch.resizeTo({ width: this.form.width, height: this.form.height });
+    if (this.sketch.pendingResize) {
+      this.tab = 'sketch';
+      this.studio.notify({ level: 'warning', message: 'Choose how the sketch fits the new size first' });
+      return null;
+    }
+    let initImage: string;
+    let mask: string | null;
     try {
-      initImage = img2img ? (this.sketch.exportPng() ?? undefined) : undefined;
+      initImage = this.sketch.initImage();
+      mask = this.sketch.maskPng();
     } catch (error) {
       this.studio.notify({ level: 'error', message: `Could not read the sketch: ${describeError(error)}` });
       return null;
     }
-    if (img2img && !initImage) {
-      this.studio.notify({ level: 'error', message: 'The sketch is not ready yet: open the Sketch tab once' });
-      return null;
-    }
-    return this.form.toRequest(initImage, this.sketch.origin ?? undefined);
+    return {
+      ...this.form.toRequest(initImage, this.sketch.origin ?? undefined),
+      // With a mask the job inpaints: white is repainted, the rest of the init image is kept.
+      ...(mask !== null ? { mask: { pngBase64: mask }, maskBlur: this.sketch.maskBlur } : {}),
+    };
   }
 
   /** Plans the X/Y plot from the form and its axes and starts queueing its jobs; the error in words otherwise. */
@@ -242,7 +240,7 @@ export class GenerateState {
   /** Loads a result into the sketch at its own size and switches to img2img. */
   async sketchFrom(result: ResultImage): Promise<void> {
     try {
-      await this.sketch.startFrom(result.url, result.id);
+      await this.sketch.startFrom(result.url, result.id, { width: result.width, height: result.height });
       this.form.assign({ width: result.width, height: result.height });
       if (this.model.info?.img2img) this.form.mode = 'img2img';
       this.tab = 'sketch';
@@ -291,7 +289,10 @@ export class GenerateState {
       return;
     }
     try {
-      await this.sketch.startFrom(`data:image/png;base64,${settings.initImage.pngBase64}`, parent ?? null);
+      await this.sketch.startFrom(`data:image/png;base64,${settings.initImage.pngBase64}`, parent ?? null, {
+        width: this.form.width,
+        height: this.form.height,
+      });
       this.form.mode = 'img2img';
       this.tab = 'sketch';
     } catch (error) {
@@ -302,7 +303,7 @@ export class GenerateState {
   /** The gallery image (by id and media URL) as the sketch's picture, for img2img from it. */
   async sketchOver(id: number, url: string, width: number, height: number): Promise<void> {
     try {
-      await this.sketch.startFrom(url, id);
+      await this.sketch.startFrom(url, id, { width, height });
       this.form.assign({ width, height });
       if (this.model.info?.img2img !== false) this.form.mode = 'img2img';
       this.tab = 'sketch';
