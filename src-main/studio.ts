@@ -26,7 +26,7 @@ import { createModelLibrary, type ModelLibrary } from './models/model-library';
 import { createModelManager } from './models/model-manager';
 import { createHubDownloads, type HubDownloads } from './models/hub/hub-downloads';
 import type { RetryPolicy } from './models/hub/file-download';
-import { conceptSection } from './models/model-export';
+import { conceptSection, loraSection } from './models/model-export';
 import type { Handlers } from './shared/contract';
 import { defaultSettings, type Settings } from './shared/settings';
 import { createCanvasStore } from './system/canvas-store';
@@ -236,7 +236,10 @@ export function createStudio(options: StudioOptions): Studio {
         locations: importedLocations(db),
         storeDefault: (id) => settings.set('defaultModel', id),
         provider: () => resolveProviders(providerPreference())[0],
-        exportSections: ({ textWidth }) => [conceptSection(concepts.list(), textWidth)],
+        exportSections: ({ textWidth }) => [
+          conceptSection(concepts.list(), textWidth),
+          loraSection(loras.list(), textWidth),
+        ],
         appVersion: options.appVersion,
       }),
       downloads,

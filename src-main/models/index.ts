@@ -11,4 +11,4 @@ export { createModelManager, type ModelManager } from './model-manager';
 export { createHubDownloads, type HubDownloads, type HubDownloadsDeps } from './hub/hub-downloads';
 export type { CheckpointImporter } from './hub/hub-download';
 export type { RetryPolicy } from './hub/file-download';
-export { conceptSection, type ExportSection, type ExportSections } from './model-export';
+export { conceptSection, loraSection, type ExportSection, type ExportSections } from './model-export';

@@ -1,4 +1,4 @@
-// models.export: an installed model written as a diffusers ONNX folder, its concepts listed; the folder added back
+// models.export: an installed model written as a diffusers ONNX folder, its concepts and LoRAs listed; the folder added back
 // (or pushed to a Hub and downloaded again) generates the same pixels as the original.
 import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -6,12 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRoot } from '../app-paths';
 import { createEngine } from '../engine';
 import type { ConceptInfo } from '../shared/concepts';
+import type { LoraInfo } from '../shared/loras';
 import type { DownloadStarted, ModelDetails, ModelExportResult } from '../shared/models';
 import { studioUnderTest } from '../test-support/studio-under-test';
 import { repoFromFolder, startFakeHub } from './hub/test-support/fake-hub';
+import { loraSection } from './model-export';
 
 const tinySd = path.join(appRoot(), 'src-main', 'engine', 'test-fixtures', 'models', 'tiny-sd');
 const conceptFixtures = path.join(appRoot(), 'src-main', 'concepts', 'fixtures');
+const loraFixtures = path.join(appRoot(), 'src-main', 'engine', 'lora', 'fixtures');
 const jobs = studioUnderTest('export', { conceptPreviews: false });
 const out = path.join(jobs.dataDir, 'exports-here');
 let original: ModelDetails;
@@ -28,13 +31,17 @@ beforeAll(async () => {
   triStyle = await importConcept(conceptFixtures, 'tri-style.pt');
   // 256 wide: for the bundled model, not for tiny-sd (32): not listed with it.
   await importConcept(path.join(appRoot(), 'models', 'tiny-shapes', 'concepts'), 'heart.safetensors');
+  await jobs.call<LoraInfo>('loras.import', {
+    file: 'tiny-kohya.safetensors',
+    base64: readFileSync(path.join(loraFixtures, 'tiny-kohya.safetensors')).toString('base64'),
+  });
 });
 afterAll(() => jobs.close());
 
 describe('models.export', () => {
   const target = path.join(out, 'tiny-export');
 
-  it('writes the pipeline files, diffusers’ model_index.json and a card listing the model’s concepts', async () => {
+  it('writes the pipeline files, diffusers’ model_index.json and a card listing the model’s concepts and LoRAs', async () => {
     const result = await jobs.call<ModelExportResult>('models.export', { model: 'tiny-sd', dir: target });
     const written = readdirSync(target, { recursive: true, withFileTypes: true })
       .filter((e) => e.isFile())
@@ -55,11 +62,14 @@ describe('models.export', () => {
       exportedBy: 'Diffusion Studio 0.0.0',
       model: { name: 'tiny-sd', hash: original.hash },
       concepts: [{ trigger: 'tri-style', sha256: triStyle.id, vectors: 3, file: 'tri-style.pt', enabled: true }],
+      // The fixture LoRA names SD 1.x as its base (768 wide): not for tiny-sd (32).
+      loras: [],
     });
     const card = readFileSync(path.join(target, 'README.md'), 'utf8');
     expect(card).toMatch(/^---\nlibrary_name: diffusers\n/);
     expect(card).toContain(`- trigger: tri-style, sha256: ${triStyle.id}, vectors: 3`);
     expect(card).not.toContain('heart');
+    expect(card).toContain('## LoRAs\n\nNone.');
     // Nothing is left beside the target.
     expect(readdirSync(out)).toEqual(['tiny-export']);
   });
@@ -119,4 +129,29 @@ describe('models.export', () => {
       await engine.dispose();
     }
   }, 120_000);
+});
+
+describe('loraSection', () => {
+  const lora = (name: string, baseModel: LoraInfo['baseModel']): LoraInfo => ({
+    id: name.padEnd(64, '0'),
+    name,
+    sourceName: `${name}.safetensors`,
+    naming: 'kohya',
+    unetModules: 1,
+    textEncoderModules: 0,
+    rank: 4,
+    baseModel,
+    triggerWords: [],
+    bytes: 1,
+    created: 0,
+  });
+  const all = [lora('one', 'sd1'), lora('two', 'sd2'), lora('who', 'unknown')];
+
+  it('lists the LoRAs of the model’s family (by its text encoder’s width) and those of unknown family', () => {
+    expect(loraSection(all, 768).entries.map((e) => e.name)).toEqual(['one', 'who']);
+    expect(loraSection(all, 1024).entries.map((e) => e.name)).toEqual(['two', 'who']);
+    expect(loraSection(all, 32).entries).toEqual([
+      { name: 'who', sha256: all[2].id, rank: 4, base: 'unknown', file: 'who.safetensors' },
+    ]);
+  });
 });

@@ -1,6 +1,6 @@
 // An installed model written out as a folder that diffusers loads with OnnxStableDiffusionPipeline.from_pretrained
 // and the Hub takes as it is: the pipeline's files copied, model_index.json in diffusers' form, and a model card
-// (README.md) plus studio.json listing what the studio uses with the model (its concepts; later its LoRAs). Written
+// (README.md) plus studio.json listing what the studio uses with the model (its concepts and LoRAs). Written
 // beside the target and renamed into place, so the target is either untouched or complete.
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
@@ -8,12 +8,13 @@ import { copyFile, mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile 
 import path from 'node:path';
 import { checkModelFolder } from '../engine';
 import type { ConceptInfo } from '../shared/concepts';
+import type { LoraInfo } from '../shared/loras';
 import { StudioError } from '../shared/errors';
 import type { ModelExportResult } from '../shared/models';
 import { isPipelineFile, pipelineFolders } from './hub/pipeline-files';
 import type { ModelLocation } from './model-library';
 
-/** One list in the export's card and metadata: the concepts now, LoRAs when the studio has them. */
+/** One list in the export's card and metadata: the concepts, the LoRAs. */
 export interface ExportSection {
   /** The key in studio.json and the heading in README.md. */
   key: string;
@@ -31,6 +32,21 @@ export function conceptSection(concepts: ConceptInfo[], textWidth: number): Expo
     entries: concepts
       .filter((c) => c.width === textWidth)
       .map((c) => ({ trigger: c.trigger, sha256: c.id, vectors: c.vectors, file: c.sourceName, enabled: c.enabled })),
+  };
+}
+
+/** The text-encoder width of each family a LoRA names as its base (CLIP ViT-L for SD 1.x, OpenCLIP ViT-H for 2.x). */
+const familyWidth: Partial<Record<LoraInfo['baseModel'], number>> = { sd1: 768, sd2: 1024 };
+
+/** LoRAs made for this model's family, and those whose family is unknown (they may fit; the studio reports unmatched
+ * keys when one is used). */
+export function loraSection(loras: LoraInfo[], textWidth: number): ExportSection {
+  return {
+    key: 'loras',
+    title: 'LoRAs',
+    entries: loras
+      .filter((l) => l.baseModel === 'unknown' || familyWidth[l.baseModel] === textWidth)
+      .map((l) => ({ name: l.name, sha256: l.id, rank: l.rank, base: l.baseModel, file: l.sourceName })),
   };
 }
 
