@@ -71,7 +71,8 @@ export async function importCheckpoint(options: CheckpointImportOptions): Promis
 
     await rm(partial, { recursive: true, force: true });
     await mkdir(partial, { recursive: true });
-    await copyTokenizer(tokenizerFrom, path.join(partial, 'tokenizer'), config, candidates);
+    const fromConfig = tokenizerFrom !== null && configTokenizer.includes(tokenizerFrom);
+    await copyTokenizer(tokenizerFrom, path.join(partial, 'tokenizer'), config, candidates, fromConfig);
     const totalBytes = totalWeightBytes(plan, precision);
     let doneBytes = 0;
     const graph = async (

@@ -61,10 +61,16 @@ export async function findTokenizer(candidates: string[], vocabSize: number): Pr
 }
 
 /**
- * Copies the tokenizer; SD 2.x pads with "!" (id 0) where SD 1.x pads with <|endoftext|>, on the same vocabulary,
- * so the pad token follows the family, not the source folder.
+ * Copies the tokenizer. SD 2.x pads with "!" (id 0) where SD 1.x pads with <|endoftext|>, on the same vocabulary,
+ * so the pad token follows the family unless the tokenizer is the --config folder's own (`keepPad`).
  */
-export async function copyTokenizer(from: string | null, to: string, config: PipelineConfig, tried: string[]) {
+export async function copyTokenizer(
+  from: string | null,
+  to: string,
+  config: PipelineConfig,
+  tried: string[],
+  keepPad: boolean,
+) {
   if (!from)
     return refuse(
       'no_tokenizer',
@@ -75,6 +81,7 @@ export async function copyTokenizer(from: string | null, to: string, config: Pip
   for (const name of TOKENIZER_FILES) {
     if (existsSync(path.join(from, name))) await copyFile(path.join(from, name), path.join(to, name));
   }
+  if (keepPad) return;
   const pad = config.family === 'sd2' ? '!' : '<|endoftext|>';
   for (const name of ['tokenizer_config.json', 'special_tokens_map.json']) {
     const file = path.join(to, name);
