@@ -212,6 +212,7 @@ export function createStudio(options: StudioOptions): Studio {
         locations: importedLocations(db),
         storeDefault: (id) => settings.set('defaultModel', id),
         provider: () => resolveProviders(providerPreference())[0],
+        onImportProgress: (progress) => events.emit('models.importProgress', progress),
       }),
       options.desktop,
     ),

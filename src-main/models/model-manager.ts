@@ -9,10 +9,14 @@ import { StudioError } from '../shared/errors';
 import { maxReadmeChars, type ModelDetails } from '../shared/models';
 import type { ModelSummary } from '../shared/system-types';
 import type { ImportedLocations, ModelLibrary, ModelLocation } from './model-library';
+import { importCheckpointInto, type CheckpointImportRequest } from './checkpoint/library-import';
+import type { ModelImportProgress } from '../shared/models';
 
 export interface ModelManager {
   details(idOrName?: string): Promise<ModelDetails[]>;
   add(folder: string): Promise<ModelDetails>;
+  /** Converts a single-file checkpoint into a new folder of the data directory's models/. */
+  importCheckpoint(request: CheckpointImportRequest): Promise<ModelDetails>;
   remove(idOrName: string, deleteFiles: boolean): Promise<{ removed: string; deletedFiles: boolean }>;
   setDefault(idOrName: string): ModelSummary[];
   list(): ModelSummary[];
@@ -25,6 +29,8 @@ export function createModelManager(deps: {
   storeDefault: (id: string | null) => void;
   /** The execution provider jobs run on now. */
   provider: () => string;
+  /** Where a checkpoint import reports how far it is. */
+  onImportProgress?: (progress: ModelImportProgress) => void;
 }): ModelManager {
   const { library } = deps;
 
@@ -79,6 +85,10 @@ export function createModelManager(deps: {
       }
       deps.locations.add(dir);
       return describe(find(library.list().find((m) => m.dir === dir)!.id));
+    },
+    async importCheckpoint(request) {
+      const dir = await importCheckpointInto(library, request, deps.onImportProgress);
+      return describe(find(library.list().find((m) => path.resolve(m.dir) === path.resolve(dir))!.id));
     },
     async remove(idOrName, deleteFiles) {
       const model = find(idOrName);

@@ -41,7 +41,15 @@ import {
 } from './gallery';
 import { generateRequestSchema, type JobEvents, type ModelInfo } from './generation';
 import type { ModelSummary, SystemInfo } from './system-types';
-import { modelAddSchema, modelDetailsSchema, modelRefSchema, modelRemoveSchema, type ModelDetails } from './models';
+import {
+  modelAddSchema,
+  modelDetailsSchema,
+  modelImportSchema,
+  modelRefSchema,
+  modelRemoveSchema,
+  type ModelDetails,
+  type ModelImportProgress,
+} from './models';
 import { settingsSetSchema, type CacheReport, type Settings } from './settings';
 
 interface MethodSpec<I extends z.ZodType, R> {
@@ -122,6 +130,8 @@ export const methods = {
    * is not a usable model: `model_invalid` with `details.problems` naming every missing or broken file.
    */
   'models.add': method<ModelDetails>()(modelAddSchema, ['invalid_input', 'model_invalid', 'conflict']),
+  /** A single-file checkpoint (.safetensors, .ckpt) converted into a model folder in the data directory. */
+  'models.import': method<ModelDetails>()(modelImportSchema, ['invalid_input', 'model_invalid', 'conflict']),
   /** An imported location is forgotten; a folder in the data directory is deleted only with `deleteFiles`. */
   'models.remove': method<{ removed: string; deletedFiles: boolean }>()(modelRemoveSchema, [
     'not_found',
@@ -166,6 +176,7 @@ export interface Events extends JobEvents, GalleryEvents {
   /** A finished job's images, saved in the gallery: each carries its gallery id. */
   'job.done': Omit<JobEvents['job.done'], 'images'> & { images: GalleryImageRef[]; concepts: GalleryConcept[] };
   'system.notice': { level: 'info' | 'warning' | 'error'; message: string };
+  'models.importProgress': ModelImportProgress;
 }
 export type EventName = keyof Events;
 

@@ -1,5 +1,5 @@
 // `studio models <list|add|remove|default>`: the model library of the app's data directory.
-import type { ModelDetails } from '../../shared/models';
+import type { ModelDetails, ModelImportProgress } from '../../shared/models';
 import type { ModelSummary } from '../../shared/system-types';
 import { parseCommand, UsageError, type CommandSpec } from '../args';
 import { dataDirHelp, dataDirOption, resolveDataDir, type CliIo } from '../io';
@@ -7,10 +7,15 @@ import { withStudio } from '../studio-session';
 
 export const modelsSpec = {
   name: 'models',
-  summary: 'List the installed models, add a model folder, remove one, choose the default.',
-  usage: 'models <list|add DIR|remove NAME|default NAME> [--delete-files] [--json]',
+  summary: 'List the installed models, add a model folder, import a checkpoint, remove one, choose the default.',
+  usage:
+    'models <list|add DIR|import FILE|remove NAME|default NAME> [--config C] [--fp16] [--name N] [--tokenizer DIR] [--delete-files] [--json]',
   options: {
     'delete-files': { type: 'boolean' },
+    config: { type: 'string' },
+    fp16: { type: 'boolean' },
+    name: { type: 'string' },
+    tokenizer: { type: 'string' },
     json: { type: 'boolean' },
     ...dataDirOption,
     help: { type: 'boolean', short: 'h' },
@@ -18,6 +23,14 @@ export const modelsSpec = {
   help: [
     ['list', 'every installed model: name, kind, precision, native size, scheduler, size, source, id'],
     ['add DIR', 'remember a diffusers ONNX model folder where it lies (checked first: every problem is named)'],
+    [
+      'import FILE',
+      'convert a single-file SD 1.x/2.x checkpoint (.safetensors, .ckpt) into a model of the data directory',
+    ],
+    ['--config C', 'import: a diffusers config folder or the LDM .yaml, for a non-standard checkpoint'],
+    ['--fp16', 'import: store the weights as float16 (half the size)'],
+    ['--name N', "import: the new model's name (default: the file's name)"],
+    ['--tokenizer DIR', 'import: where to copy the CLIP tokenizer from (default: an installed model with one)'],
     ['remove NAME', 'forget an imported folder; a folder in the data directory needs --delete-files'],
     ['default NAME', 'the model used when none is named (the app, the server and generate)'],
     ['--json', 'one JSON object per model'],
@@ -27,7 +40,8 @@ export const modelsSpec = {
   positionals: { min: 1, max: 2 },
 } as const satisfies CommandSpec<Record<string, { type: 'string' | 'boolean'; short?: string }>>;
 
-const arity: Record<string, number> = { list: 0, add: 1, remove: 1, default: 1 };
+const arity: Record<string, number> = { list: 0, add: 1, import: 1, remove: 1, default: 1 };
+const importOnly = ['config', 'fp16', 'name', 'tokenizer'] as const;
 
 export async function runModels(argv: string[], io: CliIo): Promise<number> {
   const { values: v, positionals } = parseCommand(modelsSpec, argv);
@@ -36,8 +50,10 @@ export async function runModels(argv: string[], io: CliIo): Promise<number> {
   if (args.length !== arity[sub])
     throw new UsageError(`${sub} takes ${arity[sub]} argument(s) (usage: studio ${modelsSpec.usage})`);
   if (v['delete-files'] && sub !== 'remove') throw new UsageError('option --delete-files applies to remove only');
+  for (const option of importOnly)
+    if (v[option] !== undefined && sub !== 'import') throw new UsageError(`option --${option} applies to import only`);
 
-  return withStudio(resolveDataDir(v.data), async ({ handlers }) => {
+  return withStudio(resolveDataDir(v.data), async ({ handlers, events }) => {
     const print = (m: ModelDetails) => io.out(v.json ? JSON.stringify(m) : describe(m));
     const printSummary = (m: ModelSummary) =>
       io.out(v.json ? JSON.stringify(m) : `${m.name}\t${m.source}${m.default ? '\tdefault' : ''}\t${m.id}`);
@@ -48,6 +64,32 @@ export async function runModels(argv: string[], io: CliIo): Promise<number> {
       case 'add':
         print(await handlers['models.add']({ path: args[0] }));
         break;
+      case 'import': {
+        const stop = events.subscribe((event, payload) => {
+          if (event !== 'models.importProgress') return;
+          const p = payload as ModelImportProgress;
+          // One line per stage and per tenth of the weights: readable in a log, alive on a terminal.
+          const percent = p.totalBytes ? Math.floor((10 * p.doneBytes) / p.totalBytes) * 10 : 0;
+          if (percent !== lastPercent || p.stage !== lastStage) io.error(`import ${p.stage} ${percent}%`);
+          [lastPercent, lastStage] = [percent, p.stage];
+        });
+        let lastPercent = -1;
+        let lastStage = '';
+        try {
+          print(
+            await handlers['models.import']({
+              path: args[0],
+              config: v.config,
+              precision: v.fp16 ? 'fp16' : 'fp32',
+              name: v.name,
+              tokenizer: v.tokenizer,
+            }),
+          );
+        } finally {
+          stop();
+        }
+        break;
+      }
       case 'remove': {
         const r = await handlers['models.remove']({ model: args[0], deleteFiles: v['delete-files'] === true });
         if (v.json) io.out(JSON.stringify(r));

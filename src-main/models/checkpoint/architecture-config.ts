@@ -57,3 +57,23 @@ export function headsPerLevel(config: UNetConfig): number[] {
   const heads = config.attention_head_dim;
   return config.block_out_channels.map((_, i) => (Array.isArray(heads) ? heads[i] : heads));
 }
+
+/**
+ * Why the config cannot describe a model (heads or groups that do not divide the widths), or null. Shapes never
+ * say how many heads a layer has: a checkpoint whose widths do not fit its family's defaults needs --config.
+ */
+export function configProblem(config: PipelineConfig): string | null {
+  const { unet, vae, textEncoder } = config;
+  const heads = headsPerLevel(unet);
+  for (const [i, c] of unet.block_out_channels.entries()) {
+    if (!Number.isInteger(heads[i]) || heads[i] < 1 || c % heads[i] !== 0)
+      return `the UNet's ${heads[i]} attention heads do not divide its ${c} channels at level ${i}`;
+    if (c % unet.norm_num_groups !== 0) return `the UNet's ${c} channels do not split into ${unet.norm_num_groups} groups`;
+  }
+  for (const c of vae.block_out_channels)
+    if (c % vae.norm_num_groups !== 0) return `the VAE's ${c} channels do not split into ${vae.norm_num_groups} groups`;
+  const textHeads = textEncoder.num_attention_heads;
+  if (!Number.isInteger(textHeads) || textHeads < 1 || textEncoder.hidden_size % textHeads !== 0)
+    return `the text encoder's width ${textEncoder.hidden_size} does not split into ${textHeads} heads`;
+  return null;
+}

@@ -8,7 +8,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { checkModelFolder } from '../../engine';
 import { encodeModel, type OnnxModel, type OnnxTensor } from '../../formats/onnx';
-import type { PipelineConfig } from './architecture-config';
+import { configProblem, type PipelineConfig } from './architecture-config';
 import { openCheckpoint } from './checkpoint-reader';
 import { refuse } from './checkpoint-errors';
 import { applyConfig } from './config-source';
@@ -59,11 +59,15 @@ export async function importCheckpoint(options: CheckpointImportOptions): Promis
   const precision = options.precision ?? 'fp32';
   if (existsSync(options.outDir)) refuse('bad_config', `${options.outDir} already exists`);
   const reader = await openCheckpoint(options.file);
-  const partial = `${options.outDir}.partial`;
+  // A dot folder beside the target while it is written, so a library scan never lists a half-written model.
+  const partial = path.join(path.dirname(options.outDir), `.${path.basename(options.outDir)}.partial`);
   try {
     options.onProgress?.({ stage: 'reading', doneBytes: 0, totalBytes: 0 });
     const detected = detectArchitecture(reader.tensors, options.file);
     const config = options.config ? await applyConfig(detected.config, options.config) : detected.config;
+    const problem = configProblem(config);
+    if (problem)
+      refuse('bad_config', `${options.file}: ${problem}; name the model's config with --config (a diffusers folder or the LDM .yaml)`);
     const plan = planConversion(reader.tensors, config, detected.vaePrefix, options.file);
     const configTokenizer = options.config ? [path.join(options.config, 'tokenizer')] : [];
     const candidates = [...configTokenizer, ...options.tokenizerCandidates];
