@@ -34,7 +34,11 @@ export function parseYaml(source: string): YamlValue {
       const key = String(scalar(m[1]));
       at++;
       if (m[3] !== undefined && m[3] !== '') out[key] = scalar(m[3]);
-      else out[key] = at < lines.length && lines[at].indent > indent ? block(lines[at].indent) : null;
+      else if (at < lines.length && lines[at].indent > indent) out[key] = block(lines[at].indent);
+      // A block sequence may sit at its key's own indentation ("ch_mult:" then "- 1").
+      else if (at < lines.length && lines[at].indent === indent && /^-(\s|$)/.test(lines[at].text))
+        out[key] = sequence(indent);
+      else out[key] = null;
     }
     if (at < lines.length && lines[at].indent > indent)
       throw new Error(`line ${lines[at].number}: unexpected indentation`);
