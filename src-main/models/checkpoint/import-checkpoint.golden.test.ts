@@ -45,7 +45,8 @@ const golden = [
   'txt2img-guidance-1',
   'v-txt2img-ddim',
   'v-txt2img-euler',
-].map((id) => cases.find((c) => c.id === id)!);
+].map((id) => [cases.find((c) => c.id === id)!, null] as const);
+const goldenFp16 = ['txt2img-pndm', 'txt2img-dpmpp-2m'].map((id) => [cases.find((c) => c.id === id)!, 'tiny-sd-fp16'] as const);
 
 let temp: string;
 const imported = new Map<string, CheckpointImportResult>();
@@ -63,6 +64,15 @@ beforeAll(async () => {
     });
     imported.set(model, result);
   }
+  // --fp16: the weights stored as float16, computed in float32; from the .ckpt, to cover that reader end to end.
+  const fp16 = await importCheckpoint({
+    file: checkpoint.replace(/\.safetensors$/, '.ckpt'),
+    outDir: path.join(temp, 'tiny-sd-fp16'),
+    config: path.join(engineFixtures, 'models', 'tiny-sd'),
+    precision: 'fp16',
+    tokenizerCandidates: [],
+  });
+  imported.set('tiny-sd-fp16', fp16);
 }, 60_000);
 afterAll(async () => {
   await engine.dispose();
@@ -73,10 +83,13 @@ describe('an imported LDM checkpoint makes diffusers’ images', () => {
   test('the imports are what the configs say', () => {
     expect(imported.get('tiny-sd')).toMatchObject({ family: 'sd1', predictionType: 'epsilon', precision: 'fp32' });
     expect(imported.get('tiny-sd-v')).toMatchObject({ predictionType: 'v_prediction' });
+    expect(imported.get('tiny-sd-fp16')).toMatchObject({ precision: 'fp16' });
   });
 
-  test.each(golden.map((c) => [`${c.id} (${c.model})`, c] as const))('%s', async (_name, c) => {
-    const result = await engine.generate(imported.get(c.model)!.folder, {
+  test.each([...golden, ...goldenFp16].map(([c, model]) => [`${c.id} (${model ?? c.model})`, c, model] as const))(
+    '%s',
+    async (_name, c, model) => {
+    const result = await engine.generate(imported.get(model ?? c.model)!.folder, {
       prompt: c.prompt,
       negative: c.negative,
       seed: BigInt(c.seed),
@@ -100,5 +113,6 @@ describe('an imported LDM checkpoint makes diffusers’ images', () => {
       expect(max).toBeLessThanOrEqual(3);
       expect(over1 / ref.rgb.length).toBeLessThanOrEqual(0.01);
     });
-  });
+  },
+  );
 });

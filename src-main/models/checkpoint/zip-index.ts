@@ -62,7 +62,10 @@ export async function indexZip(handle: FileHandle, fileSize: number, what: strin
       const length = d.getUint16(extra + 2, true);
       if (id === 0x0001) {
         let field = extra + 4;
-        if (size === 0xffffffff) (size = u64(d, field)), (field += 8);
+        if (size === 0xffffffff) {
+          size = u64(d, field);
+          field += 8;
+        }
         if (compressed === 0xffffffff) field += 8;
         if (local === 0xffffffff) local = u64(d, field);
       }
