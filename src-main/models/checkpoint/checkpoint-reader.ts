@@ -2,7 +2,7 @@
 // read on demand (decoded to float32, refused when NaN/Inf), so an import never holds the whole file in memory.
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import type { FloatDtype } from '../../concepts';
+import { ConceptFileError, type FloatDtype } from '../../concepts';
 import { refuse } from './checkpoint-errors';
 import { openTorchCheckpoint } from './torch-checkpoint-stream';
 import { openSafetensors } from './safetensors-stream';
@@ -29,15 +29,28 @@ export async function openCheckpoint(file: string): Promise<CheckpointReader> {
   const magic = await firstBytes(file, 2);
   const ext = path.extname(file).toLowerCase();
   try {
-    if (magic[0] === 0x50 && magic[1] === 0x4b) return await openTorchCheckpoint(file);
+    const reader = magic[0] === 0x50 && magic[1] === 0x4b ? await openTorchCheckpoint(file) : null;
+    if (reader) return namingFile(reader);
     if (ext === '.ckpt' || ext === '.pt' || ext === '.pth' || magic[0] === 0x80)
       return refuse('unreadable', `${file}: a PyTorch pickle in the legacy (pre-1.6) format; re-save it with a current torch or as .safetensors`);
-    return await openSafetensors(file);
+    return namingFile(await openSafetensors(file));
   } catch (error) {
-    if (error instanceof Error && error.name === 'ConceptFileError')
-      return refuse('unreadable', `${file}: ${error.message}`);
-    throw error;
+    return rethrow(error, file);
   }
+}
+
+/** The tensor readers' errors name the tensor; the user also needs the file. */
+function namingFile(reader: CheckpointReader): CheckpointReader {
+  return {
+    ...reader,
+    read: (name) => reader.read(name).catch((error: unknown) => rethrow(error, reader.file)),
+  };
+}
+
+function rethrow(error: unknown, file: string): never {
+  if (error instanceof ConceptFileError)
+    return refuse(error.problem === 'bad_values' ? 'bad_values' : 'unreadable', `${file}: ${error.message}`);
+  throw error;
 }
 
 async function firstBytes(file: string, count: number): Promise<Uint8Array> {
