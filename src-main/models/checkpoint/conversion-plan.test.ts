@@ -113,6 +113,18 @@ describe('clear refusals', () => {
     expect(() => detectArchitecture(component, 'u')).toThrow(/a single diffusers component/);
   });
 
+  it('plans a text encoder saved without the text_model level the same way', () => {
+    const renamed = new Map(
+      readerTensors().map(([n, t]) => {
+        const name = n.replace('cond_stage_model.transformer.text_model.', 'cond_stage_model.transformer.');
+        return [name, { ...t, name }] as const;
+      }),
+    );
+    const detected = detectArchitecture(renamed, 'flat');
+    const plan = planConversion(renamed, detected.config, detected.vaePrefix, 'flat');
+    expect(plan.components.text_encoder.map((p) => p.target).sort()).toEqual(Object.keys(expected.text_encoder).sort());
+  });
+
   it('detects the 9-channel inpainting UNet and SD 2.x from shapes', () => {
     const inpaint = base();
     add(inpaint, 'model.diffusion_model.input_blocks.0.0.weight', [8, 9, 3, 3]);

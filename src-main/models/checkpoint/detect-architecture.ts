@@ -133,10 +133,12 @@ function inferVae(tensors: Tensors, prefix: string, file: string): VaeConfig {
 }
 
 function inferClip(tensors: Tensors, file: string): TextEncoderConfig {
-  const t = (name: string) => dims(tensors, `${CLIP_PREFIX}text_model.${name}`, file);
+  // With or without the text_model level (see mapClipName).
+  const level = tensors.has(`${CLIP_PREFIX}embeddings.token_embedding.weight`) ? '' : 'text_model.';
+  const t = (name: string) => dims(tensors, `${CLIP_PREFIX}${level}${name}`, file);
   const [vocab, hidden] = t('embeddings.token_embedding.weight');
   let layers = 0;
-  while (tensors.has(`${CLIP_PREFIX}text_model.encoder.layers.${layers}.mlp.fc1.weight`)) layers++;
+  while (tensors.has(`${CLIP_PREFIX}${level}encoder.layers.${layers}.mlp.fc1.weight`)) layers++;
   return {
     hidden_size: hidden,
     intermediate_size: t('encoder.layers.0.mlp.fc1.weight')[0],

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { UNetConfig, VaeConfig } from './architecture-config';
-import { mapOpenClipName, mapUnetName, mapVaeName } from './ldm-names';
+import { mapClipName, mapOpenClipName, mapUnetName, mapVaeName } from './ldm-names';
 import { unetParameters, vaeParameters } from './parameter-schema';
 
 const tables = JSON.parse(
@@ -56,6 +56,13 @@ describe('LDM → diffusers names on SD 1.5’s layout', () => {
   it('the parameter schemas name exactly the modules’ parameters', () => {
     expect([...unetParameters(unet).keys()].sort()).toEqual(Object.keys(tables.unet).sort());
     expect([...vaeParameters(vae).keys()].sort()).toEqual(Object.keys(tables.vae).sort());
+  });
+
+  it('reads CLIP text encoders saved with or without the text_model level', () => {
+    expect(mapClipName('text_model.encoder.layers.0.mlp.fc1.weight')).toBe('text_model.encoder.layers.0.mlp.fc1.weight');
+    expect(mapClipName('encoder.layers.0.mlp.fc1.weight')).toBe('text_model.encoder.layers.0.mlp.fc1.weight');
+    expect(mapClipName('embeddings.position_ids')).toBe('text_model.embeddings.position_ids');
+    expect(mapClipName('logit_scale')).toBeNull();
   });
 
   it('leaves unknown names unmapped rather than guessing', () => {

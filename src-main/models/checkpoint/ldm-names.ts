@@ -120,9 +120,13 @@ export function mapVaeName(name: string, levels: number): { target: string; sque
 
 const vaeResnet = (rest: string) => rest.replace(/^nin_shortcut\./, 'conv_shortcut.');
 
-/** SD 1.x: transformers' CLIPTextModel saved whole; the names only lose their prefix. */
+/**
+ * SD 1.x: transformers' CLIPTextModel saved whole; the names only lose their prefix. Some merged checkpoints were
+ * saved from the inner CLIPTextTransformer (no `text_model.` level), as A1111 also accepts.
+ */
 export function mapClipName(name: string): string | null {
-  return name.startsWith('text_model.') ? name : null;
+  if (name.startsWith('text_model.')) return name;
+  return /^(embeddings|encoder|final_layer_norm)\./.test(name) ? `text_model.${name}` : null;
 }
 
 /**
