@@ -10,6 +10,7 @@ import { checkModelFolder } from '../../engine';
 import { encodeModel, type OnnxModel, type OnnxTensor } from '../../formats/onnx';
 import { configProblem, type PipelineConfig } from './architecture-config';
 import { openCheckpoint } from './checkpoint-reader';
+import { writeInlineModel } from './inline-model-writer';
 import { refuse } from './checkpoint-errors';
 import { applyConfig } from './config-source';
 import { planConversion, type ConversionPlan } from './conversion-plan';
@@ -49,6 +50,9 @@ export interface CheckpointImportResult {
   ignored: string[];
   tokenizerFrom: string;
 }
+
+/** Kept beside the text encoder's nodes, where concept injection looks for it (see inline-model-writer.ts). */
+const TOKEN_TABLE = new Set(['text_model.embeddings.token_embedding.weight']);
 
 const VAE_PARTS = {
   vae_encoder: (name: string) => name.startsWith('encoder.') || name.startsWith('quant_conv.'),
@@ -91,7 +95,9 @@ export async function importCheckpoint(options: CheckpointImportOptions): Promis
         doneBytes += bytes;
         options.onProgress?.({ stage, doneBytes, totalBytes });
       });
-      await writeFile(path.join(folder, 'model.onnx'), encodeModel(build(weights)));
+      const model = build(weights);
+      if (stage === 'text_encoder') await writeInlineModel(path.join(folder, 'model.onnx'), model, TOKEN_TABLE);
+      else await writeFile(path.join(folder, 'model.onnx'), encodeModel(model));
       await writeJson(path.join(folder, 'config.json'), componentConfig);
     };
     const { unet, vae, text_encoder: text } = plan.components;
