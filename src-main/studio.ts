@@ -241,6 +241,7 @@ export function createStudio(options: StudioOptions): Studio {
           loraSection(loras.list(), textWidth),
         ],
         appVersion: options.appVersion,
+        onImportProgress: (progress) => events.emit('models.importProgress', progress),
       }),
       downloads,
       options.desktop,

@@ -3,9 +3,9 @@
 // refused when it is read, so a planted `posix.system` never gets as far as a REDUCE.
 import { fail } from './concept-errors';
 import { call, persistent, resolveGlobal, type LoadStorage } from './torch-globals';
-import { isTensor, PickleTuple } from './pickle-values';
+import { isTensor, PickleTuple, TensorRef } from './pickle-values';
 
-export { PickleTuple } from './pickle-values';
+export { PickleTuple, StorageRef, TensorRef } from './pickle-values';
 export type { LoadStorage } from './torch-globals';
 
 const MAX_OPS = 1_000_000;
@@ -237,6 +237,6 @@ function recall(memo: Map<number, unknown>, key: number): unknown {
 function build(target: unknown, state: unknown): void {
   // OrderedDict and tensors carry no state worth restoring; anything else would be an object we do not make.
   const empty = state === null || (state instanceof Map && state.size === 0);
-  if (!(target instanceof Map || isTensor(target)) || !empty)
+  if (!(target instanceof Map || isTensor(target) || target instanceof TensorRef) || !empty)
     fail('unsafe', 'pickle: BUILD of an object is not allowed');
 }

@@ -17,6 +17,11 @@ export function readTorchFile(bytes: Uint8Array): unknown {
   if (!pickleName) return fail('malformed', 'PyTorch file without data.pkl');
   const prefix = pickleName.slice(0, -'data.pkl'.length);
   return unpickle(zip.read(pickleName), (key, dtype, numel) => {
+    if (!dtype)
+      return fail(
+        'unsupported',
+        'pickle: a tensor storage of an unsupported type (only float32, float16 and bfloat16)',
+      );
     if (!/^\w+$/.test(key)) fail('malformed', `PyTorch file: bad storage key ${key}`);
     const name = `${prefix}data/${key}`;
     if (!zip.names.includes(name)) fail('truncated', `PyTorch file: storage ${key} is missing`);

@@ -17,6 +17,7 @@ export function modelHandlers(
     'models.list': () => models.list(),
     'models.details': ({ model }) => models.details(model),
     'models.add': ({ path }) => models.add(path),
+    'models.import': (input) => models.importCheckpoint(input),
     'models.remove': ({ model, deleteFiles }) => models.remove(model, deleteFiles === true),
     'models.setDefault': ({ model }) => models.setDefault(model),
     'models.rescan': () => models.list(),

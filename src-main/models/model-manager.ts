@@ -6,14 +6,17 @@ import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { checkModelFolder, graphPrecision } from '../engine';
 import { StudioError } from '../shared/errors';
-import { maxReadmeChars, type ModelDetails, type ModelExportResult } from '../shared/models';
+import { maxReadmeChars, type ModelDetails, type ModelExportResult, type ModelImportProgress } from '../shared/models';
 import type { ModelSummary } from '../shared/system-types';
 import type { ImportedLocations, ModelLibrary, ModelLocation } from './model-library';
 import { exportModel, type ExportSections } from './model-export';
+import { importCheckpointInto, type CheckpointImportRequest } from './checkpoint/library-import';
 
 export interface ModelManager {
   details(idOrName?: string): Promise<ModelDetails[]>;
   add(folder: string): Promise<ModelDetails>;
+  /** Converts a single-file checkpoint into a new folder of the data directory's models/. */
+  importCheckpoint(request: CheckpointImportRequest): Promise<ModelDetails>;
   remove(idOrName: string, deleteFiles: boolean): Promise<{ removed: string; deletedFiles: boolean }>;
   setDefault(idOrName: string): ModelSummary[];
   list(): ModelSummary[];
@@ -31,6 +34,8 @@ export function createModelManager(deps: {
   /** What the export lists beside the model (concepts; LoRAs when the studio has them). */
   exportSections?: ExportSections;
   appVersion?: string;
+  /** Where a checkpoint import reports how far it is. */
+  onImportProgress?: (progress: ModelImportProgress) => void;
 }): ModelManager {
   const { library } = deps;
 
@@ -85,6 +90,10 @@ export function createModelManager(deps: {
       }
       deps.locations.add(dir);
       return describe(find(library.list().find((m) => m.dir === dir)!.id));
+    },
+    async importCheckpoint(request) {
+      const dir = await importCheckpointInto(library, request, deps.onImportProgress);
+      return describe(find(library.list().find((m) => path.resolve(m.dir) === path.resolve(dir))!.id));
     },
     async remove(idOrName, deleteFiles) {
       const model = find(idOrName);

@@ -55,6 +55,8 @@ import {
   type ModelExportResult,
   type ModelDetails,
   type ModelEvents,
+  modelImportSchema,
+  type ModelImportProgress,
 } from './models';
 import { settingsSetSchema, type CacheReport, type Settings } from './settings';
 import { plotSaveSchema, type SavedPlot } from './xy-plot';
@@ -141,6 +143,8 @@ export const methods = {
    * is not a usable model: `model_invalid` with `details.problems` naming every missing or broken file.
    */
   'models.add': method<ModelDetails>()(modelAddSchema, ['invalid_input', 'model_invalid', 'conflict']),
+  /** A single-file checkpoint (.safetensors, .ckpt) converted into a model folder in the data directory. */
+  'models.import': method<ModelDetails>()(modelImportSchema, ['invalid_input', 'model_invalid', 'conflict']),
   /** An imported location is forgotten; a folder in the data directory is deleted only with `deleteFiles`. */
   'models.remove': method<{ removed: string; deletedFiles: boolean }>()(modelRemoveSchema, [
     'not_found',
@@ -214,6 +218,7 @@ export interface Events extends JobEvents, GalleryEvents, ModelEvents {
   /** A finished job's images, saved in the gallery: each carries its gallery id. */
   'job.done': Omit<JobEvents['job.done'], 'images'> & { images: GalleryImageRef[]; concepts: GalleryConcept[] };
   'system.notice': { level: 'info' | 'warning' | 'error'; message: string };
+  'models.importProgress': ModelImportProgress;
 }
 export type EventName = keyof Events;
 

@@ -38,6 +38,33 @@ export const modelRefSchema = z.object({ model: modelId }).strict();
 export const modelDetailsSchema = z.object({ model: modelId.optional() }).strict();
 /** A folder on the machine running the studio: the user's own input, checked there. */
 export const modelAddSchema = z.object({ path: z.string().min(1).max(4096) }).strict();
+/** A single-file checkpoint to turn into a model folder in the data directory's models/. */
+export const modelImportSchema = z
+  .object({
+    path: z.string().min(1).max(4096),
+    /** A diffusers config folder or an LDM .yaml, for what the checkpoint's shapes cannot tell. */
+    config: z.string().min(1).max(4096).optional(),
+    precision: z.enum(['fp32', 'fp16']).optional(),
+    /** The new folder's name (default: the file's name). */
+    name: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[\w][\w .-]*$/, 'letters, digits, spaces, dots, dashes and underscores, not starting with a dot')
+      .optional(),
+    /** A folder holding the CLIP tokenizer (vocab.json, merges.txt) when no installed model has one to copy. */
+    tokenizer: z.string().min(1).max(4096).optional(),
+  })
+  .strict();
+
+/** Pushed while a checkpoint import writes its weights. */
+export interface ModelImportProgress {
+  file: string;
+  stage: string;
+  doneBytes: number;
+  totalBytes: number;
+}
+
 export const modelRemoveSchema = z
   .object({
     model: modelId,

@@ -1,14 +1,35 @@
 // `npm run bench`: measured numbers for the hot paths, printed as tables.
 import { measureModel, runEngineBench } from './engine-bench';
 import { runGalleryBench } from './gallery-bench';
+import { importChild, runImportBench } from './import-bench';
 
 const args = process.argv.slice(2);
-if (args[0] === '--measure') {
+if (args[0] === '--import-child') {
+  await importChild(args.slice(1));
+} else if (args[0] === 'import') {
+  await printImportBench();
+} else if (args[0] === '--measure') {
   const row = await measureModel(args[1], Number(args[2]), Number(args[3]));
   process.stdout.write(JSON.stringify(row));
 } else {
   printGalleryBench();
   if (args[0] !== 'gallery') printEngineBench();
+}
+
+async function printImportBench(): Promise<void> {
+  console.log('Checkpoint import: an SD 1.5-shaped LDM safetensors of random float16 values, in a child process\n');
+  const rows = await runImportBench();
+  printTable(
+    ['output', 'checkpoint GB', 'seconds', 'peak RSS MB', 'target', ''],
+    rows.map((r) => [
+      r.precision,
+      (r.checkpointBytes / 1e9).toFixed(2),
+      r.seconds.toFixed(1),
+      r.peakRssMb.toFixed(0),
+      '< 500 MB',
+      r.peakRssMb < 500 ? 'ok' : 'MISSED',
+    ]),
+  );
 }
 
 function printGalleryBench(): void {
