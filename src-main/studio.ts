@@ -218,6 +218,19 @@ export function createStudio(options: StudioOptions): Studio {
     (error: unknown) => log(`gallery check failed: ${String(error)}`),
   );
 
+  const modelManager = createModelManager({
+    library: models,
+    locations: importedLocations(db),
+    storeDefault: (id) => settings.set('defaultModel', id),
+    provider: () => resolveProviders(providerPreference())[0],
+    exportSections: ({ textWidth }) => [
+      conceptSection(concepts.list(), textWidth),
+      loraSection(loras.list(), textWidth),
+    ],
+    appVersion: options.appVersion,
+    onImportProgress: (progress) => events.emit('models.importProgress', progress),
+  });
+
   const downloads = createHubDownloads({
     dataDir,
     library: models,
@@ -225,27 +238,14 @@ export function createStudio(options: StudioOptions): Studio {
     endpoint: () => settings.get().hubEndpoint,
     token: () => options.hubToken ?? (process.env.HF_TOKEN || process.env.HUGGING_FACE_HUB_TOKEN),
     retry: options.hubRetry,
+    // A repository holding one checkpoint file: downloaded (hash-checked), then converted like `models import`.
+    importCheckpoint: async (file, name) => void (await modelManager.importCheckpoint({ path: file, name })),
     log,
   });
 
   const handlers: Handlers = {
     ...systemHandlers({ systemInfo, dataDir, desktop: options.desktop }),
-    ...modelHandlers(
-      createModelManager({
-        library: models,
-        locations: importedLocations(db),
-        storeDefault: (id) => settings.set('defaultModel', id),
-        provider: () => resolveProviders(providerPreference())[0],
-        exportSections: ({ textWidth }) => [
-          conceptSection(concepts.list(), textWidth),
-          loraSection(loras.list(), textWidth),
-        ],
-        appVersion: options.appVersion,
-        onImportProgress: (progress) => events.emit('models.importProgress', progress),
-      }),
-      downloads,
-      options.desktop,
-    ),
+    ...modelHandlers(modelManager, downloads, options.desktop),
     ...generationHandlers(generation),
     ...galleryHandlers(gallery, (request) => generation.submit(request), options.desktop),
     ...conceptHandlers(concepts),

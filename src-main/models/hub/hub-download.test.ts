@@ -1,6 +1,6 @@
 // Downloads from a local server that answers like the Hub (no network): a whole pipeline, a connection cut mid-file,
 // a download cancelled and resumed by the next run, a tampered file, missing and gated repositories, an endpoint
-// where nothing listens, and a single-checkpoint repository.
+// where nothing listens, and a single-checkpoint repository (handed to the checkpoint importer).
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +12,7 @@ import { studioUnderTest, type StudioUnderTest } from '../../test-support/studio
 import { deadEndpoint, repoFromFolder, startFakeHub, type FakeHub } from './test-support/fake-hub';
 
 const tinySd = path.join(appRoot(), 'src-main', 'engine', 'test-fixtures', 'models', 'tiny-sd');
+const tinyLdm = path.join(appRoot(), 'src-main', 'models', 'checkpoint', 'fixtures', 'tiny-ldm.safetensors');
 const commit = '0123456789abcdef0123456789abcdef01234567';
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -237,17 +238,22 @@ describe('models.download', () => {
     }
   }, 60_000);
 
-  it('leaves a single-file checkpoint to the checkpoint importer, and refuses a repo with no ONNX pipeline', async () => {
+  it('hands a single-file checkpoint to the checkpoint importer, and refuses a repo with no ONNX pipeline', async () => {
+    // The tiny fixture checkpoint cannot be imported without its config (its group norms do not split into 32):
+    // the download completes, then the importer's own refusal is the download's end.
     hub.repos.set('someone/checkpoint', {
       commit,
       files: new Map([
-        ['v1-5-pruned.safetensors', Buffer.alloc(64)],
+        ['tiny-ldm.safetensors', readFileSync(tinyLdm)],
         ['README.md', Buffer.from('# ckpt')],
       ]),
     });
-    const error = await refusal({ repo: 'someone/checkpoint' });
-    expect(error.code).toBe('unsupported');
-    expect(error.message).toMatch(/single-file checkpoint \(v1-5-pruned.safetensors\).*checkpoint importer/);
+    const { ended } = await download({ repo: 'someone/checkpoint', name: 'tiny-ldm' });
+    expect(ended.event).toBe('models.download.failed');
+    expect(ended.payload.message).toMatch(/do not split into 32 groups; name the model's config with --config/);
+    const several = hub.repos.get('someone/checkpoint')!;
+    several.files.set('other.safetensors', Buffer.alloc(64));
+    expect((await refusal({ repo: 'someone/checkpoint' })).message).toMatch(/several checkpoints/);
 
     const torchOnly = repoFromFolder(tinySd, commit);
     torchOnly.files.delete('unet/model.onnx');
