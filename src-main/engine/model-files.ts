@@ -1,7 +1,7 @@
 // File checks for model folders, each failure a ModelFolderError naming the file.
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { payload, readFields, text } from './concepts/protobuf';
+import { payload, readFields, text } from '../formats/protobuf';
 import { ModelFolderError } from './engine-errors';
 
 /** The path when it is a non-empty regular file, else null. */

@@ -2,7 +2,7 @@
 // the float precision its graphs were exported at.
 import { readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import { payload, readFields, type Field } from './concepts/protobuf';
+import { payload, readFields, type Field } from '../formats/protobuf';
 import { ModelFolderError } from './engine-errors';
 import { readJsonObject, requireFile } from './model-files';
 import { readModelFolder, type ModelDescription } from './model-folder';

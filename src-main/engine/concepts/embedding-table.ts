@@ -4,7 +4,7 @@
 import { StudioError } from '../../shared/errors';
 import { concatBytes } from '../../formats/bytes';
 import { float32ToHalf } from '../../formats/float16';
-import { bytesField, payload, readFields, readVarint, text, varintField, type Field } from './protobuf';
+import { bytesField, payload, readFields, readVarint, text, varintField, type Field } from '../../formats/protobuf';
 
 const GRAPH = 7;
 const NODE = 1;
