@@ -30,7 +30,13 @@ function embeddingNodes(editor: GraphEditor): Set<OnnxNode> {
 
 function halfTensor(t: OnnxTensor): OnnxTensor {
   const half = float32ToHalf(float32Values(t));
-  return { name: t.name, dims: t.dims, dataType: DataType.FLOAT16, rawData: new Uint8Array(half.buffer), unknownFields: [] };
+  return {
+    name: t.name,
+    dims: t.dims,
+    dataType: DataType.FLOAT16,
+    rawData: new Uint8Array(half.buffer),
+    unknownFields: [],
+  };
 }
 
 /** Converts `graph` in place (its initializers must be in the model, not external); returns the weights converted. */
@@ -56,7 +62,11 @@ export function convertToFloat16(graph: OnnxGraph): number {
     if (node.opType === 'Constant' && !node.domain) {
       const readers = editor.consumers(node.outputs[0]);
       const value = attribute(node, 'value');
-      if (isFloat(node.outputs[0]) && value?.type === 'tensor' && readers.every((r) => r.inputs.every((x, i) => x !== node.outputs[0] || wants(r, i) !== 'float'))) {
+      if (
+        isFloat(node.outputs[0]) &&
+        value?.type === 'tensor' &&
+        readers.every((r) => r.inputs.every((x, i) => x !== node.outputs[0] || wants(r, i) !== 'float'))
+      ) {
         value.value = halfTensor(value.value);
         half.add(node.outputs[0]);
       }
@@ -73,7 +83,8 @@ export function convertToFloat16(graph: OnnxGraph): number {
   for (const [name, tensor] of constants) {
     if (tensor.dataType !== DataType.FLOAT) continue;
     const readers = editor.consumers(name);
-    if (readers.length === 0 || !readers.every((r) => r.inputs.every((x, i) => x !== name || wants(r, i) !== 'float'))) continue;
+    if (readers.length === 0 || !readers.every((r) => r.inputs.every((x, i) => x !== name || wants(r, i) !== 'float')))
+      continue;
     if (!readers.some((r) => r.inputs.some((x, i) => x === name && wants(r, i) === 'half'))) continue;
     const index = graph.initializers.indexOf(tensor);
     graph.initializers[index] = halfTensor(tensor);

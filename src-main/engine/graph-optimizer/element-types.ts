@@ -4,7 +4,19 @@ import { DataType, type OnnxGraph } from '../../formats/onnx';
 import { attribute, intAttribute } from './graph-editor';
 
 const int64Outputs = new Set(['Shape', 'Size', 'ArgMax', 'ArgMin', 'NonZero']);
-const boolOutputs = new Set(['Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'Not', 'And', 'Or', 'Xor', 'IsNaN', 'IsInf']);
+const boolOutputs = new Set([
+  'Equal',
+  'Less',
+  'Greater',
+  'LessOrEqual',
+  'GreaterOrEqual',
+  'Not',
+  'And',
+  'Or',
+  'Xor',
+  'IsNaN',
+  'IsInf',
+]);
 const subgraphOps = new Set(['If', 'Loop', 'Scan']);
 
 export function elementTypes(graph: OnnxGraph): Map<string, number> {
@@ -21,7 +33,12 @@ export function elementTypes(graph: OnnxGraph): Map<string, number> {
     else if (node.opType === 'Cast') type = intAttribute(node, 'to', 0);
     else if (node.opType === 'Constant' || node.opType === 'ConstantOfShape') {
       const value = attribute(node, 'value');
-      type = value?.type === 'tensor' ? value.value.dataType : node.opType === 'ConstantOfShape' ? DataType.FLOAT : undefined;
+      type =
+        value?.type === 'tensor'
+          ? value.value.dataType
+          : node.opType === 'ConstantOfShape'
+            ? DataType.FLOAT
+            : undefined;
       if (attribute(node, 'value_float') || attribute(node, 'value_floats')) type = DataType.FLOAT;
       if (attribute(node, 'value_int') || attribute(node, 'value_ints')) type = DataType.INT64;
     } else if (node.opType === 'Where') type = types.get(node.inputs[1]);
