@@ -36,6 +36,7 @@ import { createSystemInfo } from './system/system-info';
 export { createEngine, type Engine } from './engine/engine';
 export type { ConceptVectors, GenerateParams, GenerateResult, StepInfo } from './engine/engine-types';
 export { providerPreferences, type ProviderPreference } from './engine/execution-providers';
+export { OPTIMIZER_VERSION, optimizeModelFolder, type OptimizeReport } from './engine/graph-optimizer';
 export { MAX_CONCEPT_BYTES, readConceptFile } from './concepts/concept-file';
 export type { GalleryGenerate } from './gallery/reproduce';
 export type { SavedImage } from './gallery/save';

@@ -5,6 +5,7 @@ import { conceptsSpec, runConcepts } from './commands/concepts';
 import { gallerySpec, runGallery } from './commands/gallery';
 import { generateSpec, runGenerate } from './commands/generate';
 import { modelsSpec, runModels } from './commands/models';
+import { optimizeSpec, runOptimize } from './commands/optimize';
 import { runServe, serveSpec } from './commands/serve';
 import { runSettings, settingsSpec } from './commands/settings';
 import { runTokenize, tokenizeSpec } from './commands/tokenize';
@@ -23,6 +24,7 @@ const commands: Record<string, Command> = {
   concepts: { spec: conceptsSpec, run: runConcepts },
   models: { spec: modelsSpec, run: runModels },
   settings: { spec: settingsSpec, run: runSettings },
+  optimize: { spec: optimizeSpec, run: runOptimize },
 };
 
 function topLevelHelp(): string {

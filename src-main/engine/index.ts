@@ -28,3 +28,10 @@ export {
 export type { SchedulerId } from './schedulers/scheduler';
 export { checkModelFolder, graphPrecision, type FolderProblem, type FolderReport } from './model-folder-check';
 export { resolveProviders } from './execution-providers';
+export {
+  OPTIMIZER_VERSION,
+  OptimizeError,
+  optimizeModelFolder,
+  type OptimizeOptions,
+  type OptimizeReport,
+} from './graph-optimizer';
