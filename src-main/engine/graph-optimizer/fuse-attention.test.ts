@@ -29,16 +29,25 @@ function classic(options: { mask?: boolean; softmaxAxis?: number; perm?: number[
   return b.build(b.node('MatMul', [merged, b.weight([8, 8], 4)]));
 }
 
-/** torch ≥ 2's scaled_dot_product_attention: [B, H, S, D] heads, √scale on q and on kᵀ. */
-function sdpa() {
+/**
+ * torch ≥ 2's scaled_dot_product_attention: [B, H, S, D] heads, √scale on q and on kᵀ; the scale a constant, or
+ * computed from q's shape as torch's exporter writes the default one: √(1/√(Cast(Shape(q)[-1:]))).
+ */
+function sdpa(computedScale = false) {
   const b = new GraphBuilder(inputs);
   const heads = (from: string, seed: number) => {
     const split = b.node('Reshape', [b.node('MatMul', [from, b.weight([8, 8], seed)]), b.ints([2, -1, 2, 4])]);
     return b.node('Transpose', [split], { perm: [0, 2, 1, 3] });
   };
-  const root = Math.sqrt(1 / Math.sqrt(4));
-  const q = b.node('Mul', [heads('x', 1), b.float(root)]);
-  const kT = b.node('Mul', [b.node('Transpose', [heads('context', 2)], { perm: [0, 1, 3, 2] }), b.float(root)]);
+  const q4 = heads('x', 1);
+  let root = b.float(Math.sqrt(1 / Math.sqrt(4)));
+  if (computedScale) {
+    const size = b.node('Slice', [b.node('Shape', [q4]), b.ints([-1]), b.ints([2 ** 63])]);
+    const scale = b.node('Div', [b.float(1), b.node('Sqrt', [b.node('Cast', [size], { to: 1 })])]);
+    root = b.node('Sqrt', [scale]);
+  }
+  const q = b.node('Mul', [q4, root]);
+  const kT = b.node('Mul', [b.node('Transpose', [heads('context', 2)], { perm: [0, 1, 3, 2] }), root]);
   const probs = b.node('Softmax', [b.node('MatMul', [q, kT])], { axis: -1 });
   const out = b.node('Transpose', [b.node('MatMul', [probs, heads('context', 3)])], { perm: [0, 2, 1, 3] });
   return b.build(b.node('Reshape', [out, b.ints([2, -1, 8])]));
@@ -66,6 +75,14 @@ describe('attention fusion', () => {
     expect(fuseModel(model)).toEqual({ MultiHeadAttention: 1 });
     const scale = model.graph.nodes.find((n) => n.opType === 'MultiHeadAttention')!.attributes[1];
     expect(scale.type === 'float' && scale.value).toBeCloseTo(0.5, 6);
+    await expectSameOutputs(before, model, randomFeeds(inputs));
+  });
+
+  it('fuses the scaled_dot_product_attention pattern with the scale computed from the head size', async () => {
+    const model = sdpa(true);
+    const before = encodeModel(model);
+    expect(fuseModel(model)).toEqual({ MultiHeadAttention: 1 });
+    expect(model.graph.nodes.map((n) => n.opType)).not.toContain('Shape');
     await expectSameOutputs(before, model, randomFeeds(inputs));
   });
 

@@ -90,17 +90,73 @@ function keyHeadsOf(editor: GraphEditor, name: string): HeadSplit | null {
   return null;
 }
 
-/** A value multiplied (or divided) by a constant scalar: the value and the factor. */
+/**
+ * A float scalar: a constant, or arithmetic on the head size as torch ≥ 2 computes SDPA's default scale,
+ * 1/√(Cast(Shape(q)[-1])) with √ of that on q and on kᵀ; null when it cannot be followed.
+ */
+function floatScalar(editor: GraphEditor, name: string, depth = 0): number | null {
+  const constant = editor.scalar(name);
+  if (constant !== null) return constant;
+  const node = editor.producer(name);
+  if (!node || node.domain || depth > 8) return null;
+  const arg = (i: number) => floatScalar(editor, node.inputs[i], depth + 1);
+  switch (node.opType) {
+    case 'Cast':
+    case 'Identity': {
+      const shape = editor.producerOf(node.inputs[0], 'Slice') ?? editor.producerOf(node.inputs[0], 'Gather');
+      if (shape) return lastAxisOf(editor, shape);
+      return arg(0);
+    }
+    case 'Sqrt': {
+      const x = arg(0);
+      return x === null ? null : Math.sqrt(x);
+    }
+    case 'Div':
+    case 'Mul': {
+      const [a, b] = [arg(0), arg(1)];
+      if (a === null || b === null) return null;
+      return node.opType === 'Mul' ? a * b : a / b;
+    }
+    default:
+      return null;
+  }
+}
+
+/** Shape(q)[-1:] (Slice) or Shape(q)[-1] (Gather) of split heads q: their head size when it is a known number. */
+function lastAxisOf(editor: GraphEditor, node: OnnxNode): number | null {
+  const shapeOf = editor.producerOf(node.inputs[0], 'Shape');
+  if (!shapeOf || shapeOf.attributes.length > 0) return null;
+  const last =
+    node.opType === 'Gather'
+      ? editor.scalar(node.inputs[1]) === -1
+      : editor.scalar(node.inputs[1]) === -1 &&
+        (editor.scalar(node.inputs[2]) ?? 0) >= 2 ** 62 &&
+        (!node.inputs[3] || editor.scalar(node.inputs[3]) === 0);
+  if (!last) return null;
+  const heads = headsOf(editor, shapeOf.inputs[0]);
+  return heads?.layout === 'split' && typeof heads.headSize === 'number' ? heads.headSize : null;
+}
+
+/** A value multiplied (or divided) by a scalar factor: the value and the factor. */
 function scaled(editor: GraphEditor, name: string): [string, number] {
   const node = editor.producer(name);
   if (node && !node.domain && (node.opType === 'Mul' || node.opType === 'Div')) {
     for (const side of node.opType === 'Mul' ? [0, 1] : [0]) {
-      const factor = editor.scalar(node.inputs[1 - side]);
-      if (factor !== null && factor !== 0 && editor.constant(node.inputs[1 - side])!.dims.length <= 1)
+      const factorName = node.inputs[1 - side];
+      const factor = floatScalar(editor, factorName);
+      if (factor !== null && factor !== 0 && Number.isFinite(factor) && isScalarShaped(editor, factorName))
         return [node.inputs[side], node.opType === 'Mul' ? factor : 1 / factor];
     }
   }
   return [name, 1];
+}
+
+/** A factor of rank ≤ 1 with one element broadcasts without changing the other operand's shape. */
+function isScalarShaped(editor: GraphEditor, name: string): boolean {
+  const constant = editor.constant(name);
+  if (constant) return constant.dims.length <= 1 && constant.dims.every((d) => d === 1);
+  // Computed scales come from Shape(q)[-1:], a one-element vector.
+  return true;
 }
 
 /** baddbmm(empty, q, kᵀ, beta=0, alpha) adds 0·ConstantOfShape(…): the sum without that zero term. */
