@@ -33,7 +33,7 @@ function classic(options: { mask?: boolean; softmaxAxis?: number; perm?: number[
  * torch ≥ 2's scaled_dot_product_attention: [B, H, S, D] heads, √scale on q and on kᵀ; the scale a constant, or
  * computed from q's shape as torch's exporter writes the default one: √(1/√(Cast(Shape(q)[-1:]))).
  */
-function sdpa(computedScale = false) {
+function sdpa(computedScale = false, oneTranspose = false) {
   const b = new GraphBuilder(inputs);
   const heads = (from: string, seed: number) => {
     const split = b.node('Reshape', [b.node('MatMul', [from, b.weight([8, 8], seed)]), b.ints([2, -1, 2, 4])]);
@@ -47,7 +47,17 @@ function sdpa(computedScale = false) {
     root = b.node('Sqrt', [scale]);
   }
   const q = b.node('Mul', [q4, root]);
-  const kT = b.node('Mul', [b.node('Transpose', [heads('context', 2)], { perm: [0, 1, 3, 2] }), root]);
+  let kT = b.node('Mul', [b.node('Transpose', [heads('context', 2)], { perm: [0, 1, 3, 2] }), root]);
+  if (oneTranspose) {
+    // kᵀ straight from the head split, the scale D^-0.5 on the product (the bundled model's own attention).
+    const split = b.node('Reshape', [b.node('MatMul', ['context', b.weight([8, 8], 2)]), b.ints([2, -1, 2, 4])]);
+    kT = b.node('Transpose', [split], { perm: [0, 2, 3, 1] });
+    const size = b.node('Cast', [b.node('Gather', [b.node('Shape', [q4]), b.ints([3])])], { to: 1 });
+    const scores = b.node('Mul', [b.node('MatMul', [q4, kT]), b.node('Pow', [size, b.float(-0.5)])]);
+    const probs = b.node('Softmax', [scores], { axis: -1 });
+    const out = b.node('Transpose', [b.node('MatMul', [probs, heads('context', 3)])], { perm: [0, 2, 1, 3] });
+    return b.build(b.node('Reshape', [out, b.ints([2, -1, 8])]));
+  }
   const probs = b.node('Softmax', [b.node('MatMul', [q, kT])], { axis: -1 });
   const out = b.node('Transpose', [b.node('MatMul', [probs, heads('context', 3)])], { perm: [0, 2, 1, 3] });
   return b.build(b.node('Reshape', [out, b.ints([2, -1, 8])]));
@@ -83,6 +93,13 @@ describe('attention fusion', () => {
     const before = encodeModel(model);
     expect(fuseModel(model)).toEqual({ MultiHeadAttention: 1 });
     expect(model.graph.nodes.map((n) => n.opType)).not.toContain('Shape');
+    await expectSameOutputs(before, model, randomFeeds(inputs));
+  });
+
+  it('fuses attention with kᵀ in one transpose and the scale as a power of the head size', async () => {
+    const model = sdpa(false, true);
+    const before = encodeModel(model);
+    expect(fuseModel(model)).toEqual({ MultiHeadAttention: 1 });
     await expectSameOutputs(before, model, randomFeeds(inputs));
   });
 

@@ -111,6 +111,10 @@ function floatScalar(editor: GraphEditor, name: string, depth = 0): number | nul
       const x = arg(0);
       return x === null ? null : Math.sqrt(x);
     }
+    case 'Pow': {
+      const [x, y] = [arg(0), arg(1)];
+      return x === null || y === null ? null : x ** y;
+    }
     case 'Div':
     case 'Mul': {
       const [a, b] = [arg(0), arg(1)];
@@ -126,15 +130,31 @@ function floatScalar(editor: GraphEditor, name: string, depth = 0): number | nul
 function lastAxisOf(editor: GraphEditor, node: OnnxNode): number | null {
   const shapeOf = editor.producerOf(node.inputs[0], 'Shape');
   if (!shapeOf || shapeOf.attributes.length > 0) return null;
+  // Split heads are [B, H, S, D]: the last axis is -1 or 3.
   const last =
     node.opType === 'Gather'
-      ? editor.scalar(node.inputs[1]) === -1
+      ? [-1, 3].includes(editor.scalar(node.inputs[1]) ?? 0)
       : editor.scalar(node.inputs[1]) === -1 &&
         (editor.scalar(node.inputs[2]) ?? 0) >= 2 ** 62 &&
         (!node.inputs[3] || editor.scalar(node.inputs[3]) === 0);
   if (!last) return null;
   const heads = headsOf(editor, shapeOf.inputs[0]);
-  return heads?.layout === 'split' && typeof heads.headSize === 'number' ? heads.headSize : null;
+  if (heads?.layout !== 'split') return null;
+  if (typeof heads.headSize === 'number') return heads.headSize;
+  // D = width / H, the width read off the projection's weight.
+  const width = projectionWidth(editor, heads.source);
+  return width !== null && heads.headSize === `(${dimension(heads.source, 2)}/${heads.heads})`
+    ? width / heads.heads
+    : null;
+}
+
+/** The output width of a projection X·W (+ b) with a constant 2-D weight, or null. */
+function projectionWidth(editor: GraphEditor, name: string): number | null {
+  const add = editor.producerOf(name, 'Add');
+  const matmulOut = add ? add.inputs.find((x) => editor.producerOf(x, 'MatMul')) : name;
+  const matmul = editor.producerOf(matmulOut, 'MatMul');
+  const weight = matmul && editor.constant(matmul.inputs[1]);
+  return weight?.dims.length === 2 ? weight.dims[1] : null;
 }
 
 /** A value multiplied (or divided) by a scalar factor: the value and the factor. */
@@ -247,9 +267,22 @@ function mergedOutput(editor: GraphEditor, name: string, heads: HeadSplit): Onnx
   if (merge?.opType !== 'Reshape' || merge.inputs[0] !== transpose.outputs[0]) return null;
   const shape = symbolicVector(editor, merge.inputs[1]);
   if (!shape || shape.length !== 3) return null;
-  const width = shape[2];
+  const [batch, sequence, width] = shape;
   const known = typeof heads.headSize === 'number' ? heads.headSize * heads.heads : null;
-  if (width !== times(expectedHeadSize, heads.heads) && width !== known) return null;
+  // [B, H, S, D] read off the attention product itself: H·D in either order.
+  const fromProduct = [
+    `(${dimension(name, 1)}*${dimension(name, 3)})`,
+    `(${dimension(name, 3)}*${dimension(name, 1)})`,
+  ];
+  if (width !== times(expectedHeadSize, heads.heads) && width !== known && !fromProduct.includes(String(width)))
+    return null;
+  if (heads.layout === 'split') {
+    // The merge must keep [B, S] in front (a [S, B, H·D] reshape would hold the same numbers in another shape).
+    const batchOk = typeof batch === 'number' || batch === dimension(name, 0) || batch === dimension(heads.source, 0);
+    const sequenceOk =
+      typeof sequence === 'number' || sequence === dimension(name, 2) || sequence === dimension(heads.source, 1);
+    if (!batchOk || !sequenceOk) return null;
+  }
   return merge;
 }
 
