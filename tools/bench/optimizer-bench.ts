@@ -1,7 +1,8 @@
 // `node dist-tools/optimizer-bench.js [MODEL_DIR…]`: the graph optimiser on the CPU provider, plain vs optimised
 // copies of each model: ms per UNet call (batch 2, native size, median after a warm-up), the UNet output's relative
 // difference, and ms per 20-step image through the engine. Default models: the tiny-sd fixture and the
-// reduced-width SD-shaped bench model (tools/reference/make_bench_model.py).
+// reduced-width SD-shaped bench model (tools/reference/make_bench_model.py). BENCH_FP16=1 adds an fp16 copy,
+// BENCH_IMAGES=0 skips the per-image runs; BENCH_THREADS, BENCH_UNET_RUNS and BENCH_STEPS set the rest.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +15,7 @@ import { decodeModel, DataType } from '../../src-main/formats/onnx';
 const threads = Number(process.env.BENCH_THREADS ?? 2);
 const unetRuns = Number(process.env.BENCH_UNET_RUNS ?? 5);
 const imageSteps = Number(process.env.BENCH_STEPS ?? 20);
+const withImages = process.env.BENCH_IMAGES !== '0';
 
 function noise(count: number, seed: number): Float32Array {
   const out = new Float32Array(count);
@@ -86,16 +88,19 @@ async function benchModel(modelDir: string): Promise<void> {
     const config = JSON.parse(readFileSync(path.join(modelDir, 'unet/config.json'), 'utf8')) as Record<string, number>;
     const size = config.sample_size * 8;
     const variants: Array<[string, string]> = [['plain', modelDir]];
-    for (const [label, fixed] of [
-      ['fused', false],
-      ['fused + fixed size', true],
-    ] as const) {
+    const kinds: Array<[string, boolean, boolean]> = [
+      ['fused', false, false],
+      ['fused + fixed size', true, false],
+    ];
+    // fp16 on the CPU runs through Casts ONNX Runtime inserts: shown for its output difference, not its speed.
+    if (process.env.BENCH_FP16) kinds.push(['fused + fixed size, fp16', true, true]);
+    for (const [label, fixed, fp16] of kinds) {
       const outDir = path.join(work, label.replace(/\W+/g, '-'));
       const started = performance.now();
       const report = await optimizeModelFolder({
         modelDir,
         outDir,
-        fp16: false,
+        fp16,
         fixedSize: fixed ? { width: size, height: size, batch: 2 } : undefined,
       });
       console.log(
@@ -109,7 +114,7 @@ async function benchModel(modelDir: string): Promise<void> {
       const unet = await timeUnet(path.join(dir, 'unet/model.onnx'), feeds);
       reference ??= unet.output;
       const error = relativeError(reference, unet.output);
-      const image = await timeImage(dir);
+      const image = withImages ? await timeImage(dir) : NaN;
       console.log(
         `| ${path.basename(modelDir)} | ${size}² | ${label} | ${unet.ms.toFixed(1)} | ${error.toExponential(1)} | ${(image / 1000).toFixed(2)} |`,
       );
