@@ -80,6 +80,13 @@ describe('optimizeModelFolder', () => {
     await compare(join(fixtures, 'tiny-sd'), out, 'vae_decoder', 1, 1e-2);
   });
 
+  it('stops when its signal is aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const options = { modelDir: join(fixtures, 'tiny-sd'), outDir: join(work, 'aborted'), fp16: false };
+    await expect(optimizeModelFolder({ ...options, signal: controller.signal })).rejects.toThrow(/abort/i);
+  });
+
   it('refuses to write over the model folder, and odd sizes', async () => {
     const modelDir = join(fixtures, 'tiny-sd');
     await expect(optimizeModelFolder({ modelDir, outDir: modelDir, fp16: false })).rejects.toThrow(
