@@ -44,21 +44,28 @@ function unetFeeds(modelDir: string): Record<string, PlainTensor> {
   };
 }
 
-async function timeUnet(file: string, feeds: Record<string, PlainTensor>) {
-  const session = await openSession(file, { providers: ['cpu'], threads, log: () => {} });
+/** ms per call of each UNet, runs interleaved (a, b, c, a, b, c, …) so a busy machine's drift hits all alike. */
+async function timeUnets(files: string[], feeds: Record<string, PlainTensor>) {
+  const sessions = await Promise.all(files.map((f) => openSession(f, { providers: ['cpu'], threads, log: () => {} })));
   try {
-    const first = await session.run(feeds);
-    const times: number[] = [];
-    for (let i = 0; i < unetRuns; i++) {
-      const started = performance.now();
-      await session.run(feeds);
-      times.push(performance.now() - started);
-    }
-    times.sort((a, b) => a - b);
-    return { ms: times[times.length >> 1], output: first.out_sample.data as Float32Array };
+    const outputs: Float32Array[] = [];
+    for (const session of sessions) outputs.push((await session.run(feeds)).out_sample.data as Float32Array);
+    const times: number[][] = sessions.map(() => []);
+    for (let i = 0; i < unetRuns; i++)
+      for (const [k, session] of sessions.entries()) {
+        const started = performance.now();
+        await session.run(feeds);
+        times[k].push(performance.now() - started);
+      }
+    return times.map((t, k) => ({ ms: median(t), output: outputs[k] }));
   } finally {
-    await session.release();
+    await Promise.all(sessions.map((s) => s.release()));
   }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1];
 }
 
 async function timeImage(dir: string): Promise<number> {
@@ -109,14 +116,15 @@ async function benchModel(modelDir: string): Promise<void> {
       variants.push([label, outDir]);
     }
     const feeds = unetFeeds(modelDir);
-    let reference: Float32Array | null = null;
-    for (const [label, dir] of variants) {
-      const unet = await timeUnet(path.join(dir, 'unet/model.onnx'), feeds);
-      reference ??= unet.output;
-      const error = relativeError(reference, unet.output);
+    const unets = await timeUnets(
+      variants.map(([, dir]) => path.join(dir, 'unet/model.onnx')),
+      feeds,
+    );
+    for (const [k, [label, dir]] of variants.entries()) {
+      const error = relativeError(unets[0].output, unets[k].output);
       const image = withImages ? await timeImage(dir) : NaN;
       console.log(
-        `| ${path.basename(modelDir)} | ${size}² | ${label} | ${unet.ms.toFixed(1)} | ${error.toExponential(1)} | ${(image / 1000).toFixed(2)} |`,
+        `| ${path.basename(modelDir)} | ${size}² | ${label} | ${unets[k].ms.toFixed(1)} | ${error.toExponential(1)} | ${(image / 1000).toFixed(2)} |`,
       );
     }
   } finally {
@@ -129,7 +137,7 @@ const models = process.argv.slice(2).length
   ? process.argv.slice(2)
   : [path.join(root, 'src-main/engine/test-fixtures/models/tiny-sd'), path.join(root, '.bench-models/sd15-shaped')];
 console.log(
-  `CPU provider, ${threads} threads; UNet: batch 2, median of ${unetRuns}; image: ${imageSteps} steps, guidance 7.5`,
+  `CPU provider, ${threads} threads; UNet: batch 2, median of ${unetRuns} interleaved runs; image: ${imageSteps} steps, guidance 7.5`,
 );
 console.log('| model | size | graph | ms per UNet call | UNet output vs plain (rel.) | s per image |');
 console.log('|---|---|---|---|---|---|');
