@@ -21,6 +21,7 @@ await buildAtomically(root, 'tools', (outdir) =>
       bench: 'tools/bench/bench.ts',
       'eval-model': 'tools/model-eval/eval-model.ts',
       'seed-gallery': 'tools/bench/seed-gallery.ts',
+      'optimizer-bench': 'tools/bench/optimizer-bench.ts',
     },
     outdir,
     splitting: true,

@@ -42,6 +42,7 @@ export { createEngine, type Engine } from './engine/engine';
 export type { ConceptVectors, GenerateParams, GenerateResult, LoraWeights, StepInfo } from './engine/engine-types';
 export { MAX_LORA_BYTES, readLoraFile } from './loras';
 export { providerPreferences, type ProviderPreference } from './engine/execution-providers';
+export { OPTIMIZER_VERSION, optimizeModelFolder, type OptimizeReport } from './engine/graph-optimizer';
 export { MAX_CONCEPT_BYTES, readConceptFile } from './concepts/concept-file';
 export type { GalleryGenerate } from './gallery/reproduce';
 export type { SavedImage } from './gallery/save';

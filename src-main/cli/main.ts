@@ -6,6 +6,7 @@ import { gallerySpec, runGallery } from './commands/gallery';
 import { lorasSpec, runLoras } from './commands/loras';
 import { generateSpec, runGenerate } from './commands/generate';
 import { modelsSpec, runModels } from './commands/models';
+import { optimizeSpec, runOptimize } from './commands/optimize';
 import { runServe, serveSpec } from './commands/serve';
 import { runSettings, settingsSpec } from './commands/settings';
 import { runTokenize, tokenizeSpec } from './commands/tokenize';
@@ -25,6 +26,7 @@ const commands: Record<string, Command> = {
   loras: { spec: lorasSpec, run: runLoras },
   models: { spec: modelsSpec, run: runModels },
   settings: { spec: settingsSpec, run: runSettings },
+  optimize: { spec: optimizeSpec, run: runOptimize },
 };
 
 function topLevelHelp(): string {

@@ -37,3 +37,10 @@ export {
 } from './model-folder-check';
 export { resolveProviders } from './execution-providers';
 export { groupLoraModules, type LoraModule } from './lora/lora-keys';
+export {
+  OPTIMIZER_VERSION,
+  OptimizeError,
+  optimizeModelFolder,
+  type OptimizeOptions,
+  type OptimizeReport,
+} from './graph-optimizer';

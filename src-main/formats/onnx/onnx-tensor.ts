@@ -128,7 +128,10 @@ export function float32Tensor(
   return rawTensor(name, DataType.FLOAT, dims, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
 }
 
+/** int64 values; numbers past the int64 range (INT64_MAX read back as 2^63) are clamped to it. */
 export function int64Tensor(name: string, dims: readonly number[], values: readonly number[]): OnnxTensor {
-  const data = BigInt64Array.from(values.map((v) => BigInt(v)));
+  const [min, max] = [-(2n ** 63n), 2n ** 63n - 1n];
+  const clamp = (v: bigint) => (v > max ? max : v < min ? min : v);
+  const data = BigInt64Array.from(values.map((v) => clamp(BigInt(v))));
   return rawTensor(name, DataType.INT64, dims, new Uint8Array(data.buffer));
 }
