@@ -97,7 +97,10 @@ export function createStepPreviewer(input: StepPreviewerInput): (state: StepStat
           (cadence === null ? 'projection only' : `decode every ${cadence} steps`),
       );
     }
-    return cadence !== null && step % cadence === 0;
+    // Counted back from the last previewed step, so that the preview a person sees last, the one the image becomes,
+    // is a decode whenever the budget allows any.
+    const lastPreviewed = total - (total % previewEvery);
+    return cadence !== null && (lastPreviewed - step) % cadence === 0;
   }
 
   return async ({ step, elapsedMs, timestep, modelInput, modelOutput }) => {
