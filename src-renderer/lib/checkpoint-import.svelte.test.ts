@@ -89,8 +89,10 @@ describe('checkpoint import form', () => {
       '',
       false,
     ]);
-    // Another import's progress (the CLI on the same studio) does not move an idle form.
-    s.push(progress('unet', 10, 2000));
+    // The last event may trail the reply; another import's progress (the CLI on the same studio) is not this form's.
+    s.push(progress('checking', 2000, 2000));
+    expect(s.state.stageLabel).toBe('Checking the new model');
+    s.push({ ...progress('unet', 10, 2000), file: '/elsewhere/other.safetensors' });
     expect(s.state.percent).toBe(100);
   });
 
@@ -98,6 +100,8 @@ describe('checkpoint import form', () => {
     const s = studio();
     s.state.path = '/models/tiny-ldm.safetensors';
     const started = s.state.start();
+    s.push(progress('reading', 0, 0));
+    expect(s.state.progress).not.toBeNull();
     s.reject(
       new ApiError({
         code: 'model_invalid',
@@ -112,6 +116,7 @@ describe('checkpoint import form', () => {
         'with the Config field (a diffusers folder or the LDM .yaml)',
     );
     expect(s.state.path).toBe('/models/tiny-ldm.safetensors');
+    expect(s.state.progress).toBeNull();
     expect(s.installed).toEqual([]);
     expect(s.state.importing).toBe(false);
   });

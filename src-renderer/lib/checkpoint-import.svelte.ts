@@ -41,12 +41,15 @@ export class CheckpointImportState {
   /** The last model this form imported. */
   imported = $state<ModelDetails | null>(null);
   error = $state<string | null>(null);
+  /** The file name of the import whose progress is shown. */
+  private watching: string | null = null;
   private readonly stop: () => void;
 
   constructor(private readonly host: CheckpointImportHost) {
-    // One import at a time from this form: the events while it runs are its own.
+    // Events come on their own channel and may trail the import's reply: the form takes those of the file it imported
+    // last (the server names it by its resolved path), never another import's.
     this.stop = host.onProgress((progress) => {
-      if (this.importing) this.progress = progress;
+      if (this.watching !== null && fileName(progress.file) === this.watching) this.progress = progress;
     });
   }
 
@@ -96,6 +99,7 @@ export class CheckpointImportState {
     this.importing = true;
     this.progress = null;
     this.imported = null;
+    this.watching = fileName(request.input.path);
     try {
       const model = await this.host.importCheckpoint(request.input);
       this.imported = model;
@@ -104,6 +108,8 @@ export class CheckpointImportState {
       await this.host.imported(model);
       return true;
     } catch (error) {
+      this.watching = null;
+      this.progress = null;
       this.error = importErrorInWords(error);
       return false;
     } finally {
@@ -114,6 +120,10 @@ export class CheckpointImportState {
   dispose(): void {
     this.stop();
   }
+}
+
+function fileName(file: string): string {
+  return file.split(/[\\/]/).at(-1) ?? file;
 }
 
 /** The importer's message with its CLI options (`--config`) named as the form's fields. */
