@@ -40,6 +40,21 @@ describe('studio models', () => {
     expect((await run('models', 'list')).out).toHaveLength(1);
   });
 
+  it('says which models inpaint (a 9-channel UNet), in text and JSON', async () => {
+    const inpaint = path.join(dir, 'inpaint');
+    cpSync(path.join(fixtures, 'tiny-sd-inpaint'), inpaint, { recursive: true });
+    const added = await run('models', 'add', inpaint);
+    expect(added.code, added.error.join('\n')).toBe(0);
+    expect(added.out[0]).toMatch(/^inpaint\tSD 1\.x, inpainting, fp32, /);
+    const listed = (await run('models', 'list', '--json')).out.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(listed.map((m) => [m.name, m.inpainting])).toEqual([
+      ['tiny-shapes', false],
+      ['inpaint', true],
+    ]);
+    expect((await run('models', 'list')).out.find((l) => l.startsWith('tiny-shapes'))).not.toMatch(/inpainting/);
+    expect((await run('models', 'remove', 'inpaint')).code).toBe(0);
+  });
+
   it('names the missing file of a broken folder and exits 1; bad usage exits 2', async () => {
     const broken = path.join(dir, 'broken');
     cpSync(path.join(fixtures, 'tiny-sd'), broken, { recursive: true });

@@ -24,6 +24,9 @@ export function modelHandlers(
     'models.pickFolder': async () => ({
       path: await requireDesktop(desktop, 'Choosing a folder').chooseFolder('Choose a model folder'),
     }),
+    'models.pickCheckpoint': async () => ({
+      path: await requireDesktop(desktop, 'Choosing a file').chooseFile('Choose a checkpoint', ['safetensors', 'ckpt']),
+    }),
     'models.download': (request) => downloads.start(request),
     'models.downloadCancel': ({ downloadId }) => downloads.cancel(downloadId),
     'models.export': ({ model, dir }) => models.export(model, dir),

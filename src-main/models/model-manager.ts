@@ -61,6 +61,7 @@ export function createModelManager(deps: {
       nativeSize: d?.nativeSize ?? null,
       defaultScheduler: d?.defaultScheduler ?? null,
       img2img: d ? d.files.vaeEncoder !== null : null,
+      inpainting: d ? d.unetInChannels === 9 : null,
       hash: d?.hash ?? null,
       sizeBytes: await folderBytes(model.dir),
       readme: await readme(model.dir),

@@ -47,10 +47,17 @@ describe('models methods', () => {
       kind: 'sd1',
       precision: 'fp32',
       nativeSize: 128,
+      inpainting: false,
       provider: 'cpu',
     });
     expect(bundled.sizeBytes).toBeGreaterThan(1_000_000);
     expect(bundled.readme).toMatch(/^# tiny-shapes/);
+  });
+
+  it('tells an inpainting model (9-channel UNet) from the others', async () => {
+    const added = await ok<ModelDetails>('models.add', { path: path.join(fixtures, 'tiny-sd-inpaint') });
+    expect(added).toMatchObject({ name: 'tiny-sd-inpaint', inpainting: true, img2img: true, problems: [] });
+    await ok('models.remove', { model: added.id });
   });
 
   it('reports every missing file of a broken folder, naming each', async () => {

@@ -171,6 +171,8 @@ export const methods = {
   'system.openDataDir': method<{ opened: boolean }>()(noInput, ['unsupported']),
   /** The native folder picker, for models.add: the folder the user chose, or null when they cancelled. */
   'models.pickFolder': method<{ path: string | null }>()(noInput, ['unsupported']),
+  /** The native file picker, for models.import: the checkpoint the user chose, or null when they cancelled. */
+  'models.pickCheckpoint': method<{ path: string | null }>()(noInput, ['unsupported']),
   /**
    * Starts a download of a diffusers ONNX repository from the Hub (the `hubEndpoint` setting): the repository is read
    * first (a missing repo, a gated one, an unreachable Hub or a repo with no ONNX pipeline fail here); the files then

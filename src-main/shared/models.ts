@@ -25,6 +25,8 @@ export interface ModelDetails {
   nativeSize: number | null;
   defaultScheduler: string | null;
   img2img: boolean | null;
+  /** An inpainting model: its UNet takes 9 channels (latents, mask, masked image). */
+  inpainting: boolean | null;
   hash: string | null;
   sizeBytes: number;
   /** The folder's README.md (or model card), as plain text; null when it has none. */

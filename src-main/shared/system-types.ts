@@ -25,7 +25,7 @@ export interface SystemInfo {
   dataDir: string;
   models: ModelSummary[];
   /**
-   * Whether the desktop actions work here (gallery.reveal, gallery.exportTo, system.openDataDir, models.pickFolder):
+   * Whether the desktop actions work here (gallery.reveal, gallery.exportTo, system.openDataDir, models.pickFolder, models.pickCheckpoint):
    * true in the desktop app, false for the headless server, whose browser may be on another machine.
    */
   desktop: boolean;

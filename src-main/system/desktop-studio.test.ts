@@ -22,17 +22,21 @@ const open = (dataDir: string, desktop?: DesktopActions) =>
     desktop,
   });
 
-/** The platform's side of the desktop: records each call; the picker answers with `nextFolder`. */
+/** The platform's side of the desktop: records each call; the pickers answer with `nextPath`. */
 function recordingDesktop() {
   const calls: { action: keyof DesktopActions; arg: string }[] = [];
   const desktop = {
     calls,
-    nextFolder: null as string | null,
+    nextPath: null as string | null,
     revealPath: (file: string) => void calls.push({ action: 'revealPath', arg: file }),
     openPath: async (file: string) => void calls.push({ action: 'openPath', arg: file }),
     chooseFolder: async (title: string) => {
       calls.push({ action: 'chooseFolder', arg: title });
-      return desktop.nextFolder;
+      return desktop.nextPath;
+    },
+    chooseFile: async (title: string, extensions: string[]) => {
+      calls.push({ action: 'chooseFile', arg: `${title} (${extensions.join(', ')})` });
+      return desktop.nextPath;
     },
   };
   return desktop;
@@ -97,7 +101,7 @@ describe('with the desktop app', () => {
     const chosen = path.join(temp, 'chosen');
     mkdirSync(chosen);
     desktop.calls.length = 0;
-    desktop.nextFolder = chosen;
+    desktop.nextPath = chosen;
     const result = await ok<{ cancelled: false; folder: string; files: string[] }>(studio, 'gallery.exportTo', {
       ids: [ids[0]],
     });
@@ -123,7 +127,7 @@ describe('with the desktop app', () => {
   });
 
   it('writes nothing when the picker is cancelled', async () => {
-    desktop.nextFolder = null;
+    desktop.nextPath = null;
     const before = readdirSync(dataDir).sort();
     expect(await ok(studio, 'gallery.exportTo', { ids })).toEqual({ cancelled: true });
     expect(readdirSync(dataDir).sort()).toEqual(before);
@@ -134,10 +138,19 @@ describe('with the desktop app', () => {
     expect(await ok(studio, 'system.openDataDir')).toEqual({ opened: true });
     expect(desktop.calls).toEqual([{ action: 'openPath', arg: dataDir }]);
 
-    desktop.nextFolder = path.join(temp, 'some-model');
+    desktop.nextPath = path.join(temp, 'some-model');
     expect(await ok(studio, 'models.pickFolder')).toEqual({ path: path.join(temp, 'some-model') });
-    desktop.nextFolder = null;
+    desktop.nextPath = null;
     expect(await ok(studio, 'models.pickFolder')).toEqual({ path: null });
+  });
+
+  it('gives the checkpoint import the file the user picked, among checkpoints', async () => {
+    desktop.calls.length = 0;
+    desktop.nextPath = path.join(temp, 'model.safetensors');
+    expect(await ok(studio, 'models.pickCheckpoint')).toEqual({ path: path.join(temp, 'model.safetensors') });
+    expect(desktop.calls).toEqual([{ action: 'chooseFile', arg: 'Choose a checkpoint (safetensors, ckpt)' }]);
+    desktop.nextPath = null;
+    expect(await ok(studio, 'models.pickCheckpoint')).toEqual({ path: null });
   });
 });
 
@@ -162,6 +175,7 @@ describe('without a desktop (the headless server, the CLI)', () => {
     ['gallery.exportTo', { ids: [1] }],
     ['system.openDataDir', {}],
     ['models.pickFolder', {}],
+    ['models.pickCheckpoint', {}],
   ];
 
   it('says so in system.info, and each desktop action fails with unsupported', async () => {

@@ -10,6 +10,8 @@ export interface DesktopActions {
   openPath(path: string): Promise<void>;
   /** The native folder picker titled `title`: the chosen folder, or null when cancelled. */
   chooseFolder(title: string): Promise<string | null>;
+  /** The native file picker titled `title`, showing files with these extensions: the chosen file, or null. */
+  chooseFile(title: string, extensions: string[]): Promise<string | null>;
 }
 
 /** The desktop actions, or the typed error that says they are not available here. */

@@ -80,11 +80,20 @@ export class LibraryState {
   }
 
   /** A folder chosen with the native picker (desktop only); null when cancelled or failed. */
-  async pickFolder(): Promise<string | null> {
+  pickFolder(): Promise<string | null> {
+    return this.pick('models.pickFolder', 'a folder');
+  }
+
+  /** A checkpoint file chosen with the native picker (desktop only); null when cancelled or failed. */
+  pickCheckpoint(): Promise<string | null> {
+    return this.pick('models.pickCheckpoint', 'a checkpoint');
+  }
+
+  private async pick(method: 'models.pickFolder' | 'models.pickCheckpoint', what: string): Promise<string | null> {
     try {
-      return (await this.studio.api.call('models.pickFolder', {})).path;
+      return (await this.studio.api.call(method, {})).path;
     } catch (error) {
-      this.studio.notify({ level: 'error', message: `Could not choose a folder: ${describeError(error)}` });
+      this.studio.notify({ level: 'error', message: `Could not choose ${what}: ${describeError(error)}` });
       return null;
     }
   }

@@ -25,7 +25,7 @@ export const modelsSpec = {
     help: { type: 'boolean', short: 'h' },
   },
   help: [
-    ['list', 'every installed model: name, kind, precision, native size, scheduler, size, source, id'],
+    ['list', 'every installed model: name, kind (inpainting too), precision, native size, scheduler, size, source, id'],
     ['add DIR', 'remember a diffusers ONNX model folder where it lies (checked first: every problem is named)'],
     [
       'import FILE',
@@ -147,6 +147,7 @@ function describe(m: ModelDetails): string {
       : [
           m.kind === 'sd2' ? 'SD 2.x' : 'SD 1.x',
           m.predictionType === 'v_prediction' ? 'v-prediction' : null,
+          m.inpainting ? 'inpainting' : null,
           m.precision,
           `${m.nativeSize}px`,
           m.defaultScheduler,
