@@ -1,4 +1,5 @@
 // The engine's plain-data surface: what a job asks for, what it reports while running, and what it returns.
+import type { ExecutionPath } from './acceleration/execution-path';
 import type { MaskImage } from './masked-latents';
 import type { PreviewDecode } from './step-preview';
 import type { JobTimings } from '../shared/generation';
@@ -48,6 +49,12 @@ export interface GenerateParams {
   inpaintPadding?: number;
   /** Textual-inversion embeddings usable in the prompts by their trigger words. */
   concepts?: ConceptVectors[];
+  /**
+   * Run exactly this way or fail (reproducing an image): the provider, precision and optimiser version it was made
+   * with; the exact CPU path is { provider: 'cpu', precision: 'model', optimizerVersion: null }. Absent: the engine's
+   * provider choice.
+   */
+  execution?: ExecutionPath;
 }
 
 /** One learned concept: `count` vectors of the text encoder's width, expanded from `trigger` (A1111 semantics). */
@@ -77,6 +84,8 @@ export interface ResolvedSettings {
   /** Inpainting only: the mask's SHA-256 (of its grey levels, row by row) and how it was applied. */
   mask?: InpaintSettings;
   model: { name: string; hash: string };
+  /** Present only when the pixels did not come from the exact CPU path (a GPU provider, an optimised graph). */
+  execution?: ExecutionPath;
 }
 
 export type InpaintArea = 'whole' | 'masked';

@@ -6,9 +6,16 @@ import { openUNet } from './adapters/unet';
 import { openVaeDecoder } from './adapters/vae-decoder';
 import { openVaeEncoder, type VaeEncoder } from './adapters/vae-encoder';
 import { createConceptCache } from './concepts/concept-cache';
-import { InvalidParamsError, ModelFolderError } from './engine-errors';
+import { createExecutionPlanner, type PlannerOptions, type ProviderGraphs } from './acceleration/execution-planner';
+import { isExactPath } from './acceleration/execution-path';
+import { defaultGraphOptimizer } from './acceleration/optimizer-binding';
+import type { Precision } from './acceleration/optimized-cache';
+import type { GraphOptimizer } from './acceleration/optimizer-types';
+import type { ProviderFigures } from './acceleration/provider-choice';
+import { InvalidParamsError, isAbortError, ModelFolderError } from './engine-errors';
+import { StudioError } from '../shared/errors';
 import type { GenerateOptions, GenerateParams, GenerateResult, ResolvedSettings } from './engine-types';
-import { defaultThreadCount, resolveProviders, type ProviderPreference } from './execution-providers';
+import { defaultThreadCount, type ProviderPreference } from './execution-providers';
 import { resolveSettings } from './job-params';
 import { readModelFolder, type ModelDescription } from './model-folder';
 import type { GraphSession, SessionSettings } from './onnx-session';
@@ -24,8 +31,14 @@ export interface EngineOptions {
   /** CPU intra-op threads; default cores − 1. */
   threads?: number;
   log?: (message: string) => void;
-  /** The data directory's cache/, where fitted preview projections are kept; memory only without one. */
+  /** The data directory's cache/: fitted preview projections, optimised copies, provider figures; memory only without. */
   cacheDir?: string;
+  /** Rewrites graphs for GPU providers (optimised copies); default the build's, null for none. */
+  optimizer?: GraphOptimizer | null;
+  /** Precision of optimised copies for GPU providers; default fp16. */
+  gpuPrecision?: Precision;
+  /** What the machine offers, for tests: the provider list, the WebGPU probe, the timed UNet call, the platform. */
+  machine?: Pick<PlannerOptions, 'available' | 'probe' | 'timeCall' | 'platform'>;
 }
 
 export interface Engine {
@@ -35,6 +48,8 @@ export interface Engine {
   tokenize(modelDir: string, text: string): Promise<number[]>;
   /** The prompt as the pipeline encodes it: A1111 weights and 75-token chunks of 77 ids each. */
   tokenizeChunks(modelDir: string, text: string): Promise<TokenizedPrompt>;
+  /** The `auto` measurements this engine knows (figures are also kept in the cache folder). */
+  providerFigures(): ProviderFigures[];
   dispose(): Promise<void>;
 }
 
@@ -47,16 +62,28 @@ export interface TokenizedPrompt {
 interface LoadedModel extends PipelineModel {
   sessions: () => GraphSession[];
   release: () => Promise<void>;
+  /** Jobs finished on these sessions: a provider that fails after its first job is not fallen back from. */
+  jobsDone: number;
 }
 
 export function createEngine(options: EngineOptions = {}): Engine {
   const log = options.log ?? (() => {});
+  // Sessions open on one provider at a time; the planner decides which, and the engine falls back through its order.
   const settings: SessionSettings = {
-    providers: resolveProviders(options.providers ?? 'auto', process.platform, undefined, log),
+    providers: ['cpu'],
     threads: options.threads ?? defaultThreadCount(availableParallelism()),
     log,
   };
-  let loaded: { dir: string; model: Promise<LoadedModel> } | null = null;
+  const planner = createExecutionPlanner({
+    preference: options.providers ?? 'auto',
+    threads: settings.threads,
+    cacheDir: options.cacheDir,
+    optimizer: options.optimizer === undefined ? defaultGraphOptimizer : options.optimizer,
+    gpuPrecision: options.gpuPrecision ?? 'fp16',
+    log,
+    ...options.machine,
+  });
+  let loaded: { dir: string; key: string; model: Promise<LoadedModel> } | null = null;
   const concepts = createConceptCache(settings);
   const previews: PreviewResources = {
     projections: createProjectionStore({ cacheDir: options.cacheDir, log }),
@@ -78,12 +105,14 @@ export function createEngine(options: EngineOptions = {}): Engine {
     if (previous) await (await previous.model.catch(() => null))?.release();
   }
 
-  async function load(description: ModelDescription): Promise<LoadedModel> {
-    if (loaded?.dir === description.dir) return loaded.model;
+  async function load(description: ModelDescription, graphs: ProviderGraphs): Promise<LoadedModel> {
+    const key = `${graphs.provider}\0${graphs.files.unet}`;
+    if (loaded?.dir === description.dir && loaded.key === key) return loaded.model;
     // A model's sessions take GiBs: the previous model's go before the next one's arrive.
     await unload();
-    const model = openModel(description, settings);
-    loaded = { dir: description.dir, model };
+    settings.providers = [graphs.provider];
+    const model = openModel({ ...description, files: graphs.files }, settings);
+    loaded = { dir: description.dir, key, model };
     model.catch(() => {
       if (loaded?.model === model) loaded = null;
     });
@@ -96,22 +125,34 @@ export function createEngine(options: EngineOptions = {}): Engine {
         const started = performance.now();
         const description = (await cachedModel(modelDir))?.description ?? (await readModelFolder(modelDir));
         const resolved = resolveSettings(params, description);
-        const model = await concepts.apply(await load(description), params.concepts);
-        checkFixedSize(model, resolved);
-        if (params.initImage) await model.vaeEncoder();
-        const loadMs = performance.now() - started;
-        const ortBefore = sumRunMs(model.sessions());
-        const output = await runPipeline(model, resolved, params.initImage, generateOptions, previews, params.mask);
-        const totalMs = performance.now() - started;
-        const ortMs = sumRunMs(model.sessions()) - ortBefore;
-        for (const warning of output.warnings) log(`warning: ${warning}`);
-        return {
-          images: output.images,
-          settings: resolved,
-          provider: model.unet.session.provider,
-          timings: { totalMs, loadMs, ...output.timings, ortMs, outsideOrtMs: totalMs - loadMs - ortMs },
-          warnings: output.warnings,
-        };
+        const unetBatch = resolved.batch * (resolved.guidance > 1 ? 2 : 1);
+        const plan = await planner.plan(
+          description,
+          { width: resolved.width, height: resolved.height, unetBatch },
+          params.execution,
+        );
+        const warnings = [...plan.notices];
+        for (const [i, provider] of plan.order.entries()) {
+          const next = plan.order[i + 1];
+          let model: LoadedModel | null = null;
+          try {
+            const graphs = await plan.graphs(provider, (p) =>
+              log(`optimising ${description.name} for ${provider}: ${Math.round(p.fraction * 100)} % ${p.stage}`),
+            );
+            if (graphs.notice) warnings.push(graphs.notice);
+            model = await load(description, graphs);
+            const result = await runJob(model, graphs, resolved, params, generateOptions, started);
+            model.jobsDone += 1;
+            return { ...result, warnings: [...warnings, ...result.warnings] };
+          } catch (error) {
+            if (plan.required || !next || !isProviderFailure(error) || (model?.jobsDone ?? 0) > 0) throw error;
+            const warning = `${provider} failed (${firstLine(error)}); falling back to ${next}`;
+            log(`warning: ${warning}`);
+            warnings.push(warning);
+            await unload();
+          }
+        }
+        throw new Error('no execution provider to run on');
       }),
     describeModel: (dir) => readModelFolder(dir),
     async tokenize(modelDir, text) {
@@ -121,8 +162,36 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const { chunks, tokenCount } = chunkPrompt(await tokenizerOf(modelDir), text);
       return { chunks: chunks.map((c) => ({ ids: Array.from(c.ids), weights: c.weights })), tokenCount };
     },
+    providerFigures: () => planner.figures(),
     dispose: () => serial(unload),
   };
+
+  async function runJob(
+    base: LoadedModel,
+    graphs: ProviderGraphs,
+    resolved: ResolvedSettings,
+    params: GenerateParams,
+    generateOptions: GenerateOptions,
+    started: number,
+  ): Promise<GenerateResult> {
+    const model = await concepts.apply(base, params.concepts);
+    checkFixedSize(model, resolved);
+    if (params.initImage) await model.vaeEncoder();
+    const loadMs = performance.now() - started;
+    const ortBefore = sumRunMs(model.sessions());
+    const output = await runPipeline(model, resolved, params.initImage, generateOptions, previews, params.mask);
+    const totalMs = performance.now() - started;
+    const ortMs = sumRunMs(model.sessions()) - ortBefore;
+    for (const warning of output.warnings) log(`warning: ${warning}`);
+    return {
+      images: output.images,
+      // Only a path other than the exact CPU one is named, so that exact recipes stay as they always were.
+      settings: isExactPath(graphs.path) ? resolved : { ...resolved, execution: graphs.path },
+      provider: model.unet.session.provider,
+      timings: { totalMs, loadMs, ...output.timings, ortMs, outsideOrtMs: totalMs - loadMs - ortMs },
+      warnings: output.warnings,
+    };
+  }
 
   async function tokenizerOf(modelDir: string): Promise<ClipTokenizer> {
     return (await cachedModel(modelDir))?.tokenizer ?? (await modelTokenizer(await readModelFolder(modelDir)));
@@ -150,6 +219,16 @@ async function modelTokenizer(description: ModelDescription): Promise<ClipTokeni
   } catch (error) {
     throw new ModelFolderError(folder, (error as Error).message);
   }
+}
+
+/** A failure a provider may cause (session creation, a kernel); not the job's own (bad input, cancel, concepts). */
+function isProviderFailure(error: unknown): boolean {
+  if (isAbortError(error) || error instanceof InvalidParamsError) return false;
+  return !(error instanceof StudioError && (error.code === 'invalid_input' || error.code === 'unsupported'));
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0].slice(0, 200);
 }
 
 function sumRunMs(sessions: GraphSession[]): number {
@@ -186,6 +265,7 @@ async function openModel(description: ModelDescription, settings: SessionSetting
       },
       sessions: () => [...opened],
       release: releaseAll,
+      jobsDone: 0,
     };
   } catch (error) {
     // A model that fails half-way must not keep the sessions it already opened.

@@ -36,6 +36,16 @@ function bindingDir(): string | null {
   }
 }
 
+/** onnxruntime-node's version: stored with provider figures, which another build must measure again. */
+export function onnxRuntimeVersion(): string {
+  try {
+    const require = createRequire(import.meta.url);
+    return (require('onnxruntime-node/package.json') as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
 /**
  * The providers this onnxruntime-node build can use here. The binding lists what it was compiled with; a provider it
  * marks as not bundled (CUDA) also needs its shared library, which the package's install script downloads.

@@ -104,6 +104,20 @@ export async function openSession(
   );
 }
 
+/**
+ * Whether `provider` starts on this machine: a session of a one-node model, created and released. Null when it
+ * works, else the provider's own first line of complaint (for WebGPU: no adapter).
+ */
+export async function probeProvider(provider: ProviderId, model: Uint8Array): Promise<string | null> {
+  try {
+    const session = await InferenceSession.create(model, { executionProviders: [provider] });
+    await session.release();
+    return null;
+  } catch (error) {
+    return describe(error);
+  }
+}
+
 function wrap(file: string, provider: ProviderId, session: InferenceSession): GraphSession {
   let runMs = 0;
   return {

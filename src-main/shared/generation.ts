@@ -121,6 +121,8 @@ export interface JobSettings {
   /** Inpainting only: the mask's SHA-256 (of its grey levels) and how it was applied. */
   mask?: { hash: string; blur: number; keepDecoded: boolean; inpaintArea?: 'masked'; inpaintPadding?: number };
   model: { name: string; hash: string };
+  /** Only when not the exact CPU path: the provider, graph precision and optimiser version that made the pixels. */
+  execution?: { provider: string; precision: 'model' | 'fp16' | 'fp32'; optimizerVersion: number | null };
 }
 
 export interface JobTimings {

@@ -62,7 +62,7 @@ describe('choosing by measurement', () => {
     expect(figures.chosen).toBe('webgpu');
     expect(figures.reason).toBe('webgpu was fastest per UNet call (webgpu 114 ms, cuda 300 ms, cpu 4015 ms)');
     expect(rankedOrder(figures)).toEqual(['webgpu', 'cuda', 'cpu']);
-    expect(readFigures(opts.folder)).toEqual(figures);
+    expect(readFigures(opts.folder!)).toEqual(figures);
   });
 
   it('keeps the CPU for a model too small for the GPU to win (the tiny-shapes case)', async () => {

@@ -51,8 +51,8 @@ export function autoCandidates(
 }
 
 export interface ChooseOptions {
-  /** The model's cache folder (optimised-cache.ts's modelFolder). */
-  folder: string;
+  /** The model's cache folder (optimised-cache.ts's modelFolder); null keeps the figures in memory only. */
+  folder: string | null;
   modelHash: string;
   machine: string;
   candidates: readonly ProviderId[];
@@ -65,7 +65,7 @@ export interface ChooseOptions {
 
 /** The stored figures when they still apply, else fresh ones (measured, chosen, written). */
 export async function chooseProvider(options: ChooseOptions): Promise<{ figures: ProviderFigures; measured: boolean }> {
-  const stored = readFigures(options.folder);
+  const stored = options.folder ? readFigures(options.folder) : null;
   if (stored && stillApplies(stored, options)) return { figures: stored, measured: false };
   const measurements: ProviderMeasurement[] = [];
   for (const provider of options.candidates) {
@@ -91,10 +91,10 @@ export async function chooseProvider(options: ChooseOptions): Promise<{ figures:
     reason: reasonFor(chosen, measurements),
     measuredAt: new Date().toISOString(),
   };
-  writeFileAtomic(
-    path.join(options.folder, figuresFileName),
-    new TextEncoder().encode(JSON.stringify(figures, null, 2)),
-  );
+  if (options.folder) {
+    const bytes = new TextEncoder().encode(JSON.stringify(figures, null, 2));
+    writeFileAtomic(path.join(options.folder, figuresFileName), bytes, { durable: false });
+  }
   return { figures, measured: true };
 }
 

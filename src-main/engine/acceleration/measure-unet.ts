@@ -1,0 +1,40 @@
+// One timed UNet call of a model on one provider, on zero inputs of the job's shape: what `auto` compares.
+import { openUNet } from '../adapters/unet';
+import type { ProviderId } from '../execution-providers';
+
+export interface UNetCallShape {
+  /** Latent channels, height and width; UNet batch (2 × images with classifier-free guidance). */
+  channels: number;
+  latentHeight: number;
+  latentWidth: number;
+  batch: number;
+  /** The text encoder's width (encoder_hidden_states' last dimension). */
+  contextWidth: number;
+}
+
+/** Milliseconds of one UNet call; GPU providers get one untimed call first (shader compilation, uploads). */
+export async function timeUNetCall(
+  unetFile: string,
+  provider: ProviderId,
+  threads: number,
+  shape: UNetCallShape,
+): Promise<number> {
+  const unet = await openUNet(unetFile, { providers: [provider], threads, log: () => {} });
+  try {
+    const sequence = unet.fixedSequenceLength ?? 77;
+    const dims = [shape.batch, shape.channels, shape.latentHeight, shape.latentWidth];
+    const input = {
+      sample: new Float32Array(dims.reduce((a, b) => a * b, 1)),
+      dims,
+      timestep: 999,
+      context: new Float32Array(shape.batch * sequence * shape.contextWidth),
+      contextDims: [shape.batch, sequence, shape.contextWidth],
+    };
+    if (provider !== 'cpu') await unet.predict(input);
+    const started = performance.now();
+    await unet.predict(input);
+    return performance.now() - started;
+  } finally {
+    await unet.session.release();
+  }
+}
