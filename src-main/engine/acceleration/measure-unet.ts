@@ -21,14 +21,19 @@ export async function timeUNetCall(
 ): Promise<number> {
   const unet = await openUNet(unetFile, { providers: [provider], threads, log: () => {} });
   try {
-    const sequence = unet.fixedSequenceLength ?? 77;
     const dims = [shape.batch, shape.channels, shape.latentHeight, shape.latentWidth];
+    // The text context as the graph declares it: fixed sizes as given, symbolic ones as a 77-token prompt makes them.
+    const declared = unet.session.inputs.find((i) => i.name === 'encoder_hidden_states')?.shape ?? ['b', 's', 'w'];
+    const contextDims = declared.map((d, i) =>
+      typeof d === 'number' ? d : [shape.batch, unet.fixedSequenceLength ?? 77, shape.contextWidth][i],
+    );
+    const size = (ds: readonly number[]) => ds.reduce((a, b) => a * b, 1);
     const input = {
-      sample: new Float32Array(dims.reduce((a, b) => a * b, 1)),
+      sample: new Float32Array(size(dims)),
       dims,
       timestep: 999,
-      context: new Float32Array(shape.batch * sequence * shape.contextWidth),
-      contextDims: [shape.batch, sequence, shape.contextWidth],
+      context: new Float32Array(size(contextDims)),
+      contextDims,
     };
     if (provider !== 'cpu') await unet.predict(input);
     const started = performance.now();
