@@ -8,6 +8,8 @@ import { createConceptLibrary, type ConceptLibrary } from './concepts/concept-li
 import { previewMaker, vocabularyCheck } from './concepts/concept-studio';
 import { conceptHandlers } from './concepts/handlers';
 import { createEngine } from './engine/engine';
+import { listStoredFigures } from './engine';
+import type { ProviderChoiceInfo } from './shared/system-types';
 import { listAvailableProviders, resolveProviders, type ProviderPreference } from './engine/execution-providers';
 import { createInlineWorker } from './engine/jobs/inline-worker';
 import { createJobQueue, type JobQueue, type WorkerLike } from './engine/jobs/job-queue';
@@ -116,6 +118,19 @@ function readStored<T>(dataDir: string, read: (db: StudioDb) => T): T | null {
   }
 }
 
+/** `auto`'s stored measurements as system.info shows them. */
+function providerChoices(cacheDir: string): ProviderChoiceInfo[] {
+  return listStoredFigures(cacheDir).map((f) => ({
+    modelHash: f.modelHash,
+    modelName: f.modelName ?? null,
+    chosen: f.chosen,
+    reason: f.reason,
+    measuredAt: f.measuredAt,
+    size: f.size,
+    measurements: f.measurements,
+  }));
+}
+
 export function createStudio(options: StudioOptions): Studio {
   const dataDir = path.resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
@@ -130,6 +145,7 @@ export function createStudio(options: StudioOptions): Studio {
     electronVersion: options.electronVersion ?? null,
     models,
     executionProviders: listAvailableProviders,
+    providerChoices: () => providerChoices(path.join(dataDir, 'cache')),
     desktop: options.desktop !== undefined,
   });
 

@@ -28,3 +28,5 @@ export {
 export type { SchedulerId } from './schedulers/scheduler';
 export { checkModelFolder, graphPrecision, type FolderProblem, type FolderReport } from './model-folder-check';
 export { resolveProviders } from './execution-providers';
+export { listStoredFigures, type ProviderFigures } from './acceleration/provider-choice';
+export type { ExecutionPath } from './acceleration/execution-path';

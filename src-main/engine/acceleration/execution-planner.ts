@@ -139,6 +139,7 @@ export function createExecutionPlanner(options: PlannerOptions): ExecutionPlanne
         : await chooseProvider({
             folder: cache?.modelFolder(description.hash) ?? figuresFolder(options.cacheDir, description.hash),
             modelHash: description.hash,
+            modelName: description.name,
             machine: `${platform}-${process.arch} onnxruntime-node ${onnxRuntimeVersion()}`,
             candidates,
             optimizerVersion: options.optimizer?.version ?? null,

@@ -1,6 +1,6 @@
 // `auto` by measurement: which providers this machine can load, one timed UNet call of the model on each at its first
 // use, the fastest chosen; the figures are kept beside the model's optimised copies so later runs choose at once.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../../fs/write-file-atomic';
 import type { ExecutionProviderInfo } from '../../shared/system-types';
@@ -18,6 +18,7 @@ export interface ProviderMeasurement {
 export interface ProviderFigures {
   format: 'diffusion-studio-provider-figures/1';
   modelHash: string;
+  modelName?: string;
   /** What was measured on: figures from another machine or another set of candidates are measured again. */
   machine: string;
   candidates: ProviderId[];
@@ -54,6 +55,7 @@ export interface ChooseOptions {
   /** The model's cache folder (optimised-cache.ts's modelFolder); null keeps the figures in memory only. */
   folder: string | null;
   modelHash: string;
+  modelName?: string;
   machine: string;
   candidates: readonly ProviderId[];
   optimizerVersion: number | null;
@@ -82,6 +84,7 @@ export async function chooseProvider(options: ChooseOptions): Promise<{ figures:
   const figures: ProviderFigures = {
     format: 'diffusion-studio-provider-figures/1',
     modelHash: options.modelHash,
+    modelName: options.modelName,
     machine: options.machine,
     candidates: [...options.candidates],
     optimizerVersion: options.optimizerVersion,
@@ -130,4 +133,12 @@ function reasonFor(chosen: ProviderId, measurements: readonly ProviderMeasuremen
     m.ms === null ? `${m.provider} failed` : `${m.provider} ${m.ms.toFixed(m.ms < 100 ? 1 : 0)} ms`;
   if (measurements.length === 1) return `${chosen}: the only provider this machine can load (${fmt(measurements[0])})`;
   return `${chosen} was fastest per UNet call (${measurements.map(fmt).join(', ')})`;
+}
+
+/** Every model's stored figures under the cache folder, newest first (for system.info and the settings). */
+export function listStoredFigures(cacheDir: string): ProviderFigures[] {
+  const root = path.join(cacheDir, 'optimized');
+  const hashes = existsSync(root) ? readdirSync(root) : [];
+  const all = hashes.map((hash) => readFigures(path.join(root, hash))).filter((f) => f !== null);
+  return all.sort((a, b) => (a.measuredAt < b.measuredAt ? 1 : -1));
 }
