@@ -42,6 +42,7 @@ export { MAX_CONCEPT_BYTES, readConceptFile } from './concepts/concept-file';
 export type { GalleryGenerate } from './gallery/reproduce';
 export type { SavedImage } from './gallery/save';
 export type { DesktopActions } from './system/desktop';
+export { checkCudaProvider, installCudaProvider, type CudaProviderDeps, type CudaProviderReport } from './system';
 
 export interface StudioOptions {
   dataDir: string;

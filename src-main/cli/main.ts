@@ -4,6 +4,7 @@ import { processIo, type CliIo } from './io';
 import { conceptsSpec, runConcepts } from './commands/concepts';
 import { gallerySpec, runGallery } from './commands/gallery';
 import { generateSpec, runGenerate } from './commands/generate';
+import { gpuSpec, runGpu } from './commands/gpu';
 import { modelsSpec, runModels } from './commands/models';
 import { runServe, serveSpec } from './commands/serve';
 import { runSettings, settingsSpec } from './commands/settings';
@@ -23,6 +24,7 @@ const commands: Record<string, Command> = {
   concepts: { spec: conceptsSpec, run: runConcepts },
   models: { spec: modelsSpec, run: runModels },
   settings: { spec: settingsSpec, run: runSettings },
+  gpu: { spec: gpuSpec, run: runGpu },
 };
 
 function topLevelHelp(): string {

@@ -3,3 +3,9 @@ export { createSystemInfo, type SystemInfoDeps } from './system-info';
 export { createSettingsStore, type SettingsStore } from './settings-store';
 export { clearCache, measureCache } from './cache-folder';
 export { requireDesktop, type DesktopActions } from './desktop';
+export {
+  checkCudaProvider,
+  installCudaProvider,
+  type CudaProviderDeps,
+  type CudaProviderReport,
+} from './cuda-provider';
