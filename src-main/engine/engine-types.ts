@@ -140,8 +140,16 @@ export interface GenerateResult {
   warnings: string[];
 }
 
+/** Work before the first step that can take a while: optimising the model for a GPU provider, timing providers. */
+export interface PrepareInfo {
+  stage: string;
+  /** 0 … 1 within the stage. */
+  fraction: number;
+}
+
 export interface GenerateOptions {
   onStep?: (info: StepInfo) => void;
+  onPrepare?: (info: PrepareInfo) => void;
   signal?: AbortSignal;
   /** Attach latents + preview to every n-th step's report (0 or absent: never). */
   previewEvery?: number;

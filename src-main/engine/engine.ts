@@ -136,9 +136,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
           const next = plan.order[i + 1];
           let model: LoadedModel | null = null;
           try {
-            const graphs = await plan.graphs(provider, (p) =>
-              log(`optimising ${description.name} for ${provider}: ${Math.round(p.fraction * 100)} % ${p.stage}`),
-            );
+            const graphs = await plan.graphs(provider, (p) => {
+              log(`optimising ${description.name} for ${provider}: ${Math.round(p.fraction * 100)} % ${p.stage}`);
+              generateOptions.onPrepare?.({ stage: `optimising for ${provider}: ${p.stage}`, fraction: p.fraction });
+            });
             if (graphs.notice) warnings.push(graphs.notice);
             model = await load(description, graphs);
             const result = await runJob(model, graphs, resolved, params, generateOptions, started);

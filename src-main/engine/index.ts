@@ -10,6 +10,7 @@ export type {
   InitImage,
   InpaintSettings,
   PreviewImage,
+  PrepareInfo,
   ResolvedSettings,
   StepInfo,
   Timings,

@@ -143,6 +143,8 @@ export interface JobEvents {
   'job.queued': { jobId: string; position: number };
   'job.started': { jobId: string };
   'job.step': { jobId: string; step: number; total: number; elapsedMs: number; etaMs: number; preview?: string };
+  /** Before the first step, on a model's first use on a GPU provider: its optimised copy being built. */
+  'job.preparing': { jobId: string; stage: string; fraction: number };
   'job.done': {
     jobId: string;
     images: GeneratedImageRef[];

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEngine, type EngineOptions } from '../engine';
-import type { GenerateParams } from '../engine-types';
+import type { GenerateOptions, GenerateParams, PrepareInfo } from '../engine-types';
 import { listAvailableProviders } from '../execution-providers';
 import { writeFakeModel } from '../test-support/fake-model';
 import { timeUNetCall } from './measure-unet';
@@ -31,10 +31,10 @@ function countingTimer() {
   return { calls, timeCall };
 }
 
-async function run(options: EngineOptions, job: GenerateParams = params) {
+async function run(options: EngineOptions, job: GenerateParams = params, generateOptions: GenerateOptions = {}) {
   const engine = createEngine({ threads: 1, ...options });
   try {
-    return await engine.generate(model, job);
+    return await engine.generate(model, job, generateOptions);
   } finally {
     await engine.dispose();
   }
@@ -114,8 +114,13 @@ describe('falling back', () => {
       optimizer: copyingOptimizer,
       log: (m) => logs.push(m),
     };
-    const result = await run(options);
+    const preparing: PrepareInfo[] = [];
+    const result = await run(options, params, { onPrepare: (p) => preparing.push(p) });
     expect(built).toHaveLength(1);
+    expect(preparing).toEqual([
+      { stage: 'optimising for webgpu: copied', fraction: 1 },
+      { stage: 'optimising for webgpu: done', fraction: 1 },
+    ]);
     const copy = path.join(cacheDir, 'optimized', result.settings.model.hash, 'webgpu-fp16-64x64x2-v3');
     expect(existsSync(path.join(copy, 'unet', 'model.onnx'))).toBe(true);
     expect(JSON.parse(readFileSync(path.join(copy, 'entry.json'), 'utf8'))).toMatchObject({ optimizerVersion: 3 });

@@ -1,5 +1,5 @@
 // Messages between the job queue (main thread) and the engine worker. Plain, structured-cloneable data only.
-import type { GenerateParams, GenerateResult, StepInfo } from '../engine-types';
+import type { GenerateParams, GenerateResult, PrepareInfo, StepInfo } from '../engine-types';
 import type { ProviderPreference } from '../execution-providers';
 
 export interface WorkerInit {
@@ -24,6 +24,7 @@ export type FromWorker =
   | { type: 'log'; message: string }
   | { type: 'started'; jobId: string }
   | { type: 'step'; jobId: string; info: StepInfo }
+  | { type: 'preparing'; jobId: string; info: PrepareInfo }
   | { type: 'done'; jobId: string; result: GenerateResult }
   | { type: 'cancelled'; jobId: string; step: number }
   | { type: 'failed'; jobId: string; error: JobFailure };
