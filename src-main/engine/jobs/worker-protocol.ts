@@ -15,7 +15,8 @@ export type ToWorker =
 
 /** A failure as the queue reports it: a code callers branch on and a message people read. */
 export interface JobFailure {
-  code: 'invalid_input' | 'model_invalid' | 'generation_failed' | 'engine_crashed';
+  /** unsupported: the job must run on an execution path this machine lacks (reproducing a GPU-made image). */
+  code: 'invalid_input' | 'model_invalid' | 'generation_failed' | 'engine_crashed' | 'unsupported';
   message: string;
   details?: unknown;
 }
