@@ -31,3 +31,5 @@ export { checkModelFolder, graphPrecision, type FolderProblem, type FolderReport
 export { resolveProviders } from './execution-providers';
 export { listStoredFigures, type ProviderFigures } from './acceleration/provider-choice';
 export type { ExecutionPath } from './acceleration/execution-path';
+export { benchUNet, type UNetBenchOptions, type UNetBenchResult } from './acceleration/unet-bench';
+export { defaultGraphOptimizer } from './acceleration/optimizer-binding';

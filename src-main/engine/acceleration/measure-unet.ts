@@ -19,6 +19,18 @@ export async function timeUNetCall(
   threads: number,
   shape: UNetCallShape,
 ): Promise<number> {
+  return (await timeUNetCalls(unetFile, provider, threads, shape, provider === 'cpu' ? 0 : 1, 1))[0];
+}
+
+/** `calls` timed UNet calls after `warmup` untimed ones, on one session (for the benchmark's medians). */
+export async function timeUNetCalls(
+  unetFile: string,
+  provider: ProviderId,
+  threads: number,
+  shape: UNetCallShape,
+  warmup: number,
+  calls: number,
+): Promise<number[]> {
   const unet = await openUNet(unetFile, { providers: [provider], threads, log: () => {} });
   try {
     const dims = [shape.batch, shape.channels, shape.latentHeight, shape.latentWidth];
@@ -35,10 +47,14 @@ export async function timeUNetCall(
       context: new Float32Array(size(contextDims)),
       contextDims,
     };
-    if (provider !== 'cpu') await unet.predict(input);
-    const started = performance.now();
-    await unet.predict(input);
-    return performance.now() - started;
+    for (let i = 0; i < warmup; i++) await unet.predict(input);
+    const times: number[] = [];
+    for (let i = 0; i < calls; i++) {
+      const started = performance.now();
+      await unet.predict(input);
+      times.push(performance.now() - started);
+    }
+    return times;
   } finally {
     await unet.session.release();
   }
