@@ -37,6 +37,11 @@ export interface EngineOptions {
   optimizer?: GraphOptimizer | null;
   /** Precision of optimised copies for GPU providers; default fp16. */
   gpuPrecision?: Precision;
+  /**
+   * Keep the text context in GPU memory between steps on WebGPU (uploaded once per job, not once per step). Off by
+   * default until measured on a GPU; the CPU path never uses it.
+   */
+  deviceResident?: boolean;
   /** What the machine offers, for tests: the provider list, the WebGPU probe, the timed UNet call, the platform. */
   machine?: Pick<PlannerOptions, 'available' | 'probe' | 'timeCall' | 'platform'>;
 }
@@ -73,6 +78,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     providers: ['cpu'],
     threads: options.threads ?? defaultThreadCount(availableParallelism()),
     log,
+    deviceResident: options.deviceResident ?? false,
   };
   const planner = createExecutionPlanner({
     preference: options.providers ?? 'auto',

@@ -117,12 +117,15 @@ export async function measureProvider(
   imageSteps: number,
 ): Promise<ProviderBenchRow> {
   const threads = Math.max(1, availableParallelism() - 1);
+  // BENCH_DEVICE_RESIDENT=1 keeps the text context in GPU memory between calls (WebGPU only): run with and without.
+  const deviceResident = process.env.BENCH_DEVICE_RESIDENT === '1';
   const unet = await benchUNet({
     modelDir: dir,
     provider,
     graphs: graphs === 'plain' ? 'plain' : graphs,
     calls,
     threads,
+    deviceResident,
   });
   const row: ProviderBenchRow = {
     model: path.basename(dir),
@@ -134,7 +137,12 @@ export async function measureProvider(
     imageS: null,
     imageSteps,
     outsideOrtPct: null,
-    note: unet.optimizeMs === null ? '' : `optimised in ${(unet.optimizeMs / 1000).toFixed(1)} s`,
+    note: [
+      unet.optimizeMs === null ? '' : `optimised in ${(unet.optimizeMs / 1000).toFixed(1)} s`,
+      deviceResident && provider === 'webgpu' ? 'context kept on the GPU' : '',
+    ]
+      .filter(Boolean)
+      .join('; '),
   };
   // The engine runs optimised copies on GPU providers only; the CPU's image is its exact path.
   if (provider === 'cpu' && graphs !== 'plain')
@@ -146,6 +154,7 @@ export async function measureProvider(
     cacheDir,
     optimizer: graphs === 'plain' ? null : defaultGraphOptimizer,
     gpuPrecision: graphs === 'fp32' ? 'fp32' : 'fp16',
+    deviceResident,
   });
   try {
     const params = { prompt: 'a red circle at the top left', negative: '', seed: 1n, guidance: 7.5 };

@@ -72,6 +72,13 @@ describe('auto on a CPU-only machine', () => {
   });
 });
 
+describe('device-resident inputs', () => {
+  it('change nothing on the CPU (the WebGPU upload path needs a GPU and is not run here)', async () => {
+    const result = await run({ providers: 'cpu', deviceResident: true });
+    expect(result.images[0].rgb).toEqual(exact.images[0].rgb);
+  });
+});
+
 describe('falling back', () => {
   it('a provider chosen by measurement that fails to start falls back to the CPU with a one-line warning', async () => {
     // Stand-ins: the probe says an adapter exists and WebGPU's timed call is faster; creating the real session then

@@ -30,8 +30,9 @@ export async function timeUNetCalls(
   shape: UNetCallShape,
   warmup: number,
   calls: number,
+  deviceResident = false,
 ): Promise<number[]> {
-  const unet = await openUNet(unetFile, { providers: [provider], threads, log: () => {} });
+  const unet = await openUNet(unetFile, { providers: [provider], threads, log: () => {}, deviceResident });
   try {
     const dims = [shape.batch, shape.channels, shape.latentHeight, shape.latentWidth];
     // The text context as the graph declares it: fixed sizes as given, symbolic ones as a 77-token prompt makes them.

@@ -18,6 +18,8 @@ export interface UNetBenchOptions {
   calls: number;
   threads: number;
   optimizer?: GraphOptimizer | null;
+  /** WebGPU: keep the unchanged text context in GPU memory between calls (onnx-session.ts). */
+  deviceResident?: boolean;
 }
 
 export interface UNetBenchResult {
@@ -56,7 +58,15 @@ export async function benchUNet(options: UNetBenchOptions): Promise<UNetBenchRes
       optimizeMs = performance.now() - started;
       unetFile = path.join(copy.dir, 'unet', 'model.onnx');
     }
-    const times = await timeUNetCalls(unetFile, options.provider, options.threads, shape, 1, options.calls);
+    const times = await timeUNetCalls(
+      unetFile,
+      options.provider,
+      options.threads,
+      shape,
+      1,
+      options.calls,
+      options.deviceResident,
+    );
     const sorted = [...times].sort((a, b) => a - b);
     return { medianMs: sorted[sorted.length >> 1], times, size, optimizeMs };
   } finally {
