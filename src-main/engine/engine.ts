@@ -90,6 +90,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
     ...options.machine,
   });
   let loaded: { dir: string; key: string; model: Promise<LoadedModel> } | null = null;
+  // Providers that failed to start or failed a first job: later jobs of this engine go straight to the next one.
+  const failed = new Set<string>();
   const concepts = createConceptCache(settings);
   const previews: PreviewResources = {
     projections: createProjectionStore({ cacheDir: options.cacheDir, log }),
@@ -138,8 +140,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
           params.execution,
         );
         const warnings = [...plan.notices];
-        for (const [i, provider] of plan.order.entries()) {
-          const next = plan.order[i + 1];
+        const order = plan.required
+          ? plan.order
+          : plan.order.filter((p, i) => !failed.has(p) || i === plan.order.length - 1);
+        if (order[0] !== plan.order[0]) warnings.push(`${plan.order[0]} failed earlier; running on ${order[0]}`);
+        for (const [i, provider] of order.entries()) {
+          const next = order[i + 1];
           let model: LoadedModel | null = null;
           try {
             const graphs = await plan.graphs(provider, (p) => {
@@ -153,6 +159,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
             return { ...result, warnings: [...warnings, ...result.warnings] };
           } catch (error) {
             if (plan.required || !next || !isProviderFailure(error) || (model?.jobsDone ?? 0) > 0) throw error;
+            failed.add(provider);
             const warning = `${provider} failed (${firstLine(error)}); falling back to ${next}`;
             log(`warning: ${warning}`);
             warnings.push(warning);

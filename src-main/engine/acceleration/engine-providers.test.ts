@@ -102,6 +102,16 @@ describe('falling back', () => {
     expect(result.settings.execution).toBeUndefined();
   });
 
+  it('a provider that failed is not tried again by the same engine, and each job says so', async () => {
+    const engine = createEngine({ providers: 'webgpu', threads: 1 });
+    const first = await engine.generate(model, params);
+    const second = await engine.generate(model, params);
+    await engine.dispose();
+    expect(first.warnings).toEqual([expect.stringMatching(/^webgpu failed/)]);
+    expect(second.warnings).toEqual(['webgpu failed earlier; running on cpu']);
+    expect(second.provider).toBe('cpu');
+  });
+
   it('an explicit GPU provider builds the optimised copy, and a failed start falls back to the exact CPU path', async () => {
     const cacheDir = path.join(root, 'cache-explicit');
     const built: string[] = [];
