@@ -15,8 +15,8 @@ DIR defaults to .bench-models/sd15-shaped.
 
 --full-width builds SD 1.5 at its real widths instead (diffusers' UNet config: 320-640-1280-1280, cross-attention
 768, 8 heads; CLIP ViT-L/14's text encoder, 768 wide, 12 heads; the VAE at 128-256-512-512): 860 M UNet parameters,
-about 4.1 GiB of fp32 graphs with external weights, for timing GPU providers at SD's true cost. DIR then defaults
-to .bench-models/sd15-full. Exporting it takes several minutes and about 12 GiB of memory; fp32 only. With --tokenizer (a folder with CLIP's vocab.json and merges.txt, such
+about 4.1 GiB of fp32 graphs with external weights (one file per tensor), for timing GPU providers at SD's true cost. DIR then defaults
+to .bench-models/sd15-full. Exporting it takes several minutes and over 8 GiB of memory; fp32 only. With --tokenizer (a folder with CLIP's vocab.json and merges.txt, such
 as ../shared/data/clip-tokenizer) the model gets CLIP's real 49408-token vocabulary, so any prompt works as with
 SD 1.5; without it, the fixture's tiny byte-level vocabulary (prompts fall back to bytes).
 """
@@ -57,8 +57,11 @@ FULL_TEXT_CONFIG = dict(TEXT_CONFIG, hidden_size=768, intermediate_size=3072, nu
 
 
 def export_graph_via_file(module, args, path, inputs, outputs, dynamic_axes, fp16=False, external=False):
-    """fixture.export_graph for graphs past protobuf's 2 GiB: torch writes to a file (its weights beside it), and
-    the graph is saved with one external weights file, as fixture.export_graph does for its external variant."""
+    """fixture.export_graph for graphs past protobuf's 2 GiB: torch writes the graph to a file with its weights beside
+    it (one file per tensor, which ONNX Runtime reads as it does one weights file); only the small graph is loaded
+    again, to fix the output dimensions and shorten node names. Holding the weights in memory a second time is what
+    makes SD's full UNet need more memory than most machines have."""
+    import shutil
     import tempfile
     import warnings
 
@@ -67,14 +70,16 @@ def export_graph_via_file(module, args, path, inputs, outputs, dynamic_axes, fp1
 
     if fp16:
         raise SystemExit("--full-width exports fp32 only")
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=os.path.dirname(path)) as tmp:
+    folder = os.path.dirname(path)
+    os.makedirs(folder, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
         raw = os.path.join(tmp, "model.onnx")
         with torch.no_grad(), warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            # No constant folding: it would hold folded copies of weights in memory as well.
             torch.onnx.export(module, args, raw, input_names=inputs, output_names=list(outputs),
-                              dynamic_axes=dynamic_axes, opset_version=fixture.OPSET, do_constant_folding=True)
-        model = onnx.load(raw)
+                              dynamic_axes=dynamic_axes, opset_version=fixture.OPSET, do_constant_folding=False)
+        model = onnx.load(raw, load_external_data=False)
         for value in model.graph.output:
             for dim, want in zip(value.type.tensor_type.shape.dim, outputs[value.name]):
                 if isinstance(want, int):
@@ -82,9 +87,10 @@ def export_graph_via_file(module, args, path, inputs, outputs, dynamic_axes, fp1
                 else:
                     dim.dim_param = want
         fixture.compact_names(model.graph)
-        onnx.save_model(model, path, save_as_external_data=True, all_tensors_to_one_file=True, location="weights.pb",
-                        size_threshold=1024)
-    onnx.checker.check_model(path)
+        onnx.save_model(model, path)
+        for name in os.listdir(tmp):
+            if name != "model.onnx":
+                shutil.move(os.path.join(tmp, name), os.path.join(folder, name))
 
 
 def main(argv):
