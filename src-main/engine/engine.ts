@@ -7,7 +7,7 @@ import { openVaeDecoder } from './adapters/vae-decoder';
 import { openVaeEncoder, type VaeEncoder } from './adapters/vae-encoder';
 import { createConceptCache } from './concepts/concept-cache';
 import { createExecutionPlanner, type PlannerOptions, type ProviderGraphs } from './acceleration/execution-planner';
-import { isExactPath } from './acceleration/execution-path';
+import { ExecutionUnavailableError, isExactPath } from './acceleration/execution-path';
 import { defaultGraphOptimizer } from './acceleration/optimizer-binding';
 import type { Precision } from './acceleration/optimized-cache';
 import type { GraphOptimizer } from './acceleration/optimizer-types';
@@ -158,6 +158,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
             model.jobsDone += 1;
             return { ...result, warnings: [...warnings, ...result.warnings] };
           } catch (error) {
+            if (plan.required && params.execution && isProviderFailure(error) && provider !== 'cpu')
+              throw new ExecutionUnavailableError(params.execution, `${provider} failed: ${firstLine(error)}`);
             if (plan.required || !next || !isProviderFailure(error) || (model?.jobsDone ?? 0) > 0) throw error;
             failed.add(provider);
             const warning = `${provider} failed (${firstLine(error)}); falling back to ${next}`;
@@ -241,8 +243,10 @@ function isProviderFailure(error: unknown): boolean {
   return !(error instanceof StudioError && (error.code === 'invalid_input' || error.code === 'unsupported'));
 }
 
+/** The first line, without the source location and condition ONNX Runtime's checks put before their message. */
 function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0].slice(0, 200);
+  const line = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+  return line.replace(/\/onnxruntime_src\/\S+:\d+ .*? was false\. /, '').slice(0, 300);
 }
 
 function sumRunMs(sessions: GraphSession[]): number {

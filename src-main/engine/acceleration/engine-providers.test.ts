@@ -161,6 +161,32 @@ describe('required paths (reproduction)', () => {
     expect(result.images[0].rgb).toEqual(exact.images[0].rgb);
   });
 
+  it("runs a recorded path of the model's own graphs on them, even with an optimiser in the build", async () => {
+    // Stand-in for a GPU made available: the probe passes, so the recorded webgpu path is attempted; creating the
+    // session then fails here, which a required path reports instead of falling back.
+    const copying: GraphOptimizer = {
+      version: 3,
+      optimize: async () => {
+        throw new Error('must not be asked for');
+      },
+    };
+    const attempt = run(
+      {
+        providers: 'auto',
+        cacheDir: path.join(root, 'cache-required'),
+        optimizer: copying,
+        machine: { probe: async () => null },
+      },
+      { ...params, execution: { provider: 'webgpu', precision: 'model', optimizerVersion: null } },
+    );
+    await expect(attempt).rejects.toMatchObject({
+      code: 'unsupported',
+      message: expect.stringMatching(
+        /^this image was made with webgpu on the model's own graphs, which this machine cannot run \(webgpu failed: .*WebGPU adapter/,
+      ) as unknown,
+    });
+  });
+
   it.each([
     [{ provider: 'webgpu', precision: 'fp16', optimizerVersion: 3 }, /no WebGPU adapter on this machine/],
     [

@@ -96,6 +96,11 @@ export function createExecutionPlanner(options: PlannerOptions): ExecutionPlanne
     return webgpuAdapter;
   }
 
+  /** The model's own graphs on any provider: what a recorded path without an optimiser version ran. */
+  function ownGraphs(description: ModelDescription): Plan['graphs'] {
+    return async (provider) => ({ provider, files: description.files, path: { ...exactPath, provider } });
+  }
+
   function graphsFor(description: ModelDescription, shape: JobShape) {
     return async (provider: ProviderId, onProgress?: (p: BuildProgress) => void): Promise<ProviderGraphs> => {
       const own: ProviderGraphs = { provider, files: description.files, path: { ...exactPath, provider } };
@@ -160,7 +165,7 @@ export function createExecutionPlanner(options: PlannerOptions): ExecutionPlanne
     figures: () => [...known.values()],
     async plan(description, shape, required) {
       const graphs = graphsFor(description, shape);
-      if (required) return requiredPlan(required, graphs);
+      if (required) return requiredPlan(required, required.optimizerVersion === null ? ownGraphs(description) : graphs);
       if (options.preference !== 'auto') {
         const notices: string[] = [];
         const order = resolveProviders(options.preference, platform, available(), (m) => notices.push(m));
