@@ -106,7 +106,8 @@ export async function openSession(
       return wrap(file, provider, session, provider === 'webgpu' && settings.deviceResident === true);
     } catch (error) {
       lastError = error;
-      if (provider !== 'cpu')
+      // With one provider (the engine's planned attempts) the caller reports the failure and what it does next.
+      if (provider !== 'cpu' && provider !== settings.providers.at(-1))
         settings.log(`${file}: execution provider ${provider} failed to start (${describe(error)}); trying the next`);
     }
   }
