@@ -98,7 +98,7 @@ export function runProviderBench(): ProviderBenchRow[] {
           const lines = (child.stderr ?? '').trim().split('\n');
           const line = lines.find((l) => l.startsWith('error: ')) ?? lines.at(-1) ?? '';
           // ORT's messages start with its source location; the provider's own words are at the end.
-          const why = /Failed to get a WebGPU adapter[^\n]*/.exec(line)?.[0] ?? line.slice(7, 200);
+          const why = /Failed to get a WebGPU adapter[^)\n]*/.exec(line)?.[0] ?? line.slice(7, 200);
           rows.push(skipped(target.label, provider, graphName(graphs), `failed (exit ${child.status}) ${why}`));
           continue;
         }
