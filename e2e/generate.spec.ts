@@ -111,6 +111,13 @@ test('generate from a prompt, watch it progress, reuse the seed', async ({ studi
   await page.keyboard.press('Control+Enter');
   await expect(page.getByTestId('result-thumb')).toHaveCount(2, { timeout: 45_000 });
   await expect(page.getByTestId('result-seed')).toHaveText(seed);
+
+  // Automatic timed the providers this machine can load on the model's first job: Settings shows the figures.
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  const measured = page
+    .getByRole('dialog', { name: 'Settings' })
+    .getByRole('region', { name: 'Measured by Automatic' });
+  await expect(measured.getByRole('row', { name: /tiny-shapes/ })).toContainText(/cpu: [\d.]+ ms/);
 });
 
 test('sketch, then generate img2img from the sketch', async ({ studio }) => {

@@ -9,6 +9,8 @@ import { previewMaker, vocabularyCheck } from './concepts/concept-studio';
 import { conceptHandlers } from './concepts/handlers';
 import { createLoraLibrary, loraHandlers, type LoraLibrary } from './loras';
 import { createEngine } from './engine/engine';
+import { listStoredFigures } from './engine';
+import type { ProviderChoiceInfo } from './shared/system-types';
 import { listAvailableProviders, resolveProviders, type ProviderPreference } from './engine/execution-providers';
 import { createInlineWorker } from './engine/jobs/inline-worker';
 import { createJobQueue, type JobQueue, type WorkerLike } from './engine/jobs/job-queue';
@@ -47,6 +49,7 @@ export { MAX_CONCEPT_BYTES, readConceptFile } from './concepts/concept-file';
 export type { GalleryGenerate } from './gallery/reproduce';
 export type { SavedImage } from './gallery/save';
 export type { DesktopActions } from './system/desktop';
+export { checkCudaProvider, installCudaProvider, type CudaProviderDeps, type CudaProviderReport } from './system';
 
 export interface StudioOptions {
   dataDir: string;
@@ -129,6 +132,19 @@ function readStored<T>(dataDir: string, read: (db: StudioDb) => T): T | null {
   }
 }
 
+/** `auto`'s stored measurements as system.info shows them. */
+function providerChoices(cacheDir: string): ProviderChoiceInfo[] {
+  return listStoredFigures(cacheDir).map((f) => ({
+    modelHash: f.modelHash,
+    modelName: f.modelName ?? null,
+    chosen: f.chosen,
+    reason: f.reason,
+    measuredAt: f.measuredAt,
+    size: f.size,
+    measurements: f.measurements,
+  }));
+}
+
 export function createStudio(options: StudioOptions): Studio {
   const dataDir = path.resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
@@ -143,6 +159,7 @@ export function createStudio(options: StudioOptions): Studio {
     electronVersion: options.electronVersion ?? null,
     models,
     executionProviders: listAvailableProviders,
+    providerChoices: () => providerChoices(path.join(dataDir, 'cache')),
     desktop: options.desktop !== undefined,
   });
 

@@ -359,3 +359,25 @@ describe('studio tokenize', () => {
     expect((await run(['tokenize', '--model', model, 'a BREAK b'])).out).toHaveLength(2);
   });
 });
+
+describe('studio generate --provider auto on this CPU-only machine', () => {
+  it('measures on the first run, keeps the figures in the data directory, and chooses at once afterwards', async () => {
+    const autoData = path.join(dir, 'auto-data');
+    const args = ['generate', '--model', model, '--prompt', 'a dot', '--steps', '2', '--seed', '1', '--data', autoData];
+    const first = await run([...args, '--provider', 'auto', '--json', '--out', path.join(dir, 'auto-1.png')]);
+    expect(first.code).toBe(0);
+    expect(first.error.filter((l) => l.startsWith('auto provider for'))).toEqual([
+      expect.stringMatching(
+        /^auto provider for tiny-sd: cpu: the only provider this machine can load \(cpu [\d.]+ ms\)$/,
+      ),
+    ]);
+    expect((JSON.parse(first.out[0]) as { provider: string }).provider).toBe('cpu');
+    const second = await run([...args, '--provider', 'auto', '--out', path.join(dir, 'auto-2.png')]);
+    expect(second.code).toBe(0);
+    expect(second.error.filter((l) => l.startsWith('auto provider for'))).toEqual([]);
+    const exact = await run([...args, '--provider', 'cpu', '--out', path.join(dir, 'auto-cpu.png')]);
+    expect(exact.code).toBe(0);
+    const pixels = (name: string) => decodePngRgb(readFileSync(path.join(dir, name))).rgb;
+    expect(Buffer.from(pixels('auto-2.png')).equals(Buffer.from(pixels('auto-cpu.png')))).toBe(true);
+  });
+});

@@ -5,6 +5,7 @@ import { conceptsSpec, runConcepts } from './commands/concepts';
 import { gallerySpec, runGallery } from './commands/gallery';
 import { lorasSpec, runLoras } from './commands/loras';
 import { generateSpec, runGenerate } from './commands/generate';
+import { gpuSpec, runGpu } from './commands/gpu';
 import { modelsSpec, runModels } from './commands/models';
 import { optimizeSpec, runOptimize } from './commands/optimize';
 import { runServe, serveSpec } from './commands/serve';
@@ -27,6 +28,7 @@ const commands: Record<string, Command> = {
   models: { spec: modelsSpec, run: runModels },
   settings: { spec: settingsSpec, run: runSettings },
   optimize: { spec: optimizeSpec, run: runOptimize },
+  gpu: { spec: gpuSpec, run: runGpu },
 };
 
 function topLevelHelp(): string {

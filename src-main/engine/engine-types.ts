@@ -1,4 +1,5 @@
 // The engine's plain-data surface: what a job asks for, what it reports while running, and what it returns.
+import type { ExecutionPath } from './acceleration/execution-path';
 import type { MaskImage } from './masked-latents';
 import type { PreviewDecode } from './step-preview';
 import type { JobTimings } from '../shared/generation';
@@ -50,6 +51,12 @@ export interface GenerateParams {
   inpaintPadding?: number;
   /** Textual-inversion embeddings usable in the prompts by their trigger words. */
   concepts?: ConceptVectors[];
+  /**
+   * Run exactly this way or fail (reproducing an image): the provider, precision and optimiser version it was made
+   * with; the exact CPU path is { provider: 'cpu', precision: 'model', optimizerVersion: null }. Absent: the engine's
+   * provider choice.
+   */
+  execution?: ExecutionPath;
   /** LoRAs merged into the UNet and text encoder weights for this job, each with its strength. */
   loras?: LoraWeights[];
 }
@@ -100,6 +107,8 @@ export interface ResolvedSettings {
   model: { name: string; hash: string };
   /** Present when LoRAs were merged, in the order given. */
   loras?: { name: string; hash: string; strength: number }[];
+  /** Present only when the pixels did not come from the exact CPU path (a GPU provider, an optimised graph). */
+  execution?: ExecutionPath;
 }
 
 export type InpaintArea = 'whole' | 'masked';
@@ -154,8 +163,16 @@ export interface GenerateResult {
   warnings: string[];
 }
 
+/** Work before the first step that can take a while: optimising the model for a GPU provider, timing providers. */
+export interface PrepareInfo {
+  stage: string;
+  /** 0 … 1 within the stage. */
+  fraction: number;
+}
+
 export interface GenerateOptions {
   onStep?: (info: StepInfo) => void;
+  onPrepare?: (info: PrepareInfo) => void;
   signal?: AbortSignal;
   /** Attach latents + preview to every n-th step's report (0 or absent: never). */
   previewEvery?: number;

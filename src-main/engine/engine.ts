@@ -7,9 +7,16 @@ import { openVaeDecoder } from './adapters/vae-decoder';
 import { openVaeEncoder, type VaeEncoder } from './adapters/vae-encoder';
 import { createConceptCache } from './concepts/concept-cache';
 import { createLoraCache } from './lora/lora-cache';
-import { InvalidParamsError, ModelFolderError } from './engine-errors';
+import { createExecutionPlanner, type PlannerOptions, type ProviderGraphs } from './acceleration/execution-planner';
+import { ExecutionUnavailableError, isExactPath } from './acceleration/execution-path';
+import { defaultGraphOptimizer } from './acceleration/optimizer-binding';
+import type { Precision } from './acceleration/optimized-cache';
+import type { GraphOptimizer } from './acceleration/optimizer-types';
+import type { ProviderFigures } from './acceleration/provider-choice';
+import { InvalidParamsError, isAbortError, ModelFolderError } from './engine-errors';
+import { StudioError } from '../shared/errors';
 import type { GenerateOptions, GenerateParams, GenerateResult, ResolvedSettings } from './engine-types';
-import { defaultThreadCount, resolveProviders, type ProviderPreference } from './execution-providers';
+import { defaultThreadCount, type ProviderPreference } from './execution-providers';
 import { resolveSettings } from './job-params';
 import { readModelFolder, type ModelDescription } from './model-folder';
 import type { GraphSession, SessionSettings } from './onnx-session';
@@ -26,8 +33,19 @@ export interface EngineOptions {
   /** CPU intra-op threads; default cores − 1. */
   threads?: number;
   log?: (message: string) => void;
-  /** The data directory's cache/, where fitted preview projections are kept; memory only without one. */
+  /** The data directory's cache/: fitted preview projections, optimised copies, provider figures; memory only without. */
   cacheDir?: string;
+  /** Rewrites graphs for GPU providers (optimised copies); default the build's, null for none. */
+  optimizer?: GraphOptimizer | null;
+  /** Precision of optimised copies for GPU providers; default fp16. */
+  gpuPrecision?: Precision;
+  /**
+   * Keep the text context in GPU memory between steps on WebGPU (uploaded once per job, not once per step). Off by
+   * default until measured on a GPU; the CPU path never uses it.
+   */
+  deviceResident?: boolean;
+  /** What the machine offers, for tests: the provider list, the WebGPU probe, the timed UNet call, the platform. */
+  machine?: Pick<PlannerOptions, 'available' | 'probe' | 'timeCall' | 'platform'>;
 }
 
 export interface Engine {
@@ -37,6 +55,8 @@ export interface Engine {
   tokenize(modelDir: string, text: string): Promise<number[]>;
   /** The prompt as the pipeline encodes it: A1111 weights and 75-token chunks of 77 ids each. */
   tokenizeChunks(modelDir: string, text: string): Promise<TokenizedPrompt>;
+  /** The `auto` measurements this engine knows (figures are also kept in the cache folder). */
+  providerFigures(): ProviderFigures[];
   dispose(): Promise<void>;
 }
 
@@ -49,16 +69,31 @@ export interface TokenizedPrompt {
 interface LoadedModel extends PipelineModel {
   sessions: () => GraphSession[];
   release: () => Promise<void>;
+  /** Jobs finished on these sessions: a provider that fails after its first job is not fallen back from. */
+  jobsDone: number;
 }
 
 export function createEngine(options: EngineOptions = {}): Engine {
   const log = options.log ?? (() => {});
+  // Sessions open on one provider at a time; the planner decides which, and the engine falls back through its order.
   const settings: SessionSettings = {
-    providers: resolveProviders(options.providers ?? 'auto', process.platform, undefined, log),
+    providers: ['cpu'],
     threads: options.threads ?? defaultThreadCount(availableParallelism()),
     log,
+    deviceResident: options.deviceResident ?? false,
   };
-  let loaded: { dir: string; model: Promise<LoadedModel> } | null = null;
+  const planner = createExecutionPlanner({
+    preference: options.providers ?? 'auto',
+    threads: settings.threads,
+    cacheDir: options.cacheDir,
+    optimizer: options.optimizer === undefined ? defaultGraphOptimizer : options.optimizer,
+    gpuPrecision: options.gpuPrecision ?? 'fp16',
+    log,
+    ...options.machine,
+  });
+  let loaded: { dir: string; key: string; model: Promise<LoadedModel> } | null = null;
+  // Providers that failed to start or failed a first job: later jobs of this engine go straight to the next one.
+  const failed = new Set<string>();
   const concepts = createConceptCache(settings);
   const loras = createLoraCache(settings, options.cacheDir);
   const previews: PreviewResources = {
@@ -82,12 +117,14 @@ export function createEngine(options: EngineOptions = {}): Engine {
     if (previous) await (await previous.model.catch(() => null))?.release();
   }
 
-  async function load(description: ModelDescription): Promise<LoadedModel> {
-    if (loaded?.dir === description.dir) return loaded.model;
+  async function load(description: ModelDescription, graphs: ProviderGraphs): Promise<LoadedModel> {
+    const key = `${graphs.provider}\0${graphs.files.unet}`;
+    if (loaded?.dir === description.dir && loaded.key === key) return loaded.model;
     // A model's sessions take GiBs: the previous model's go before the next one's arrive.
     await unload();
-    const model = openModel(description, settings);
-    loaded = { dir: description.dir, model };
+    settings.providers = [graphs.provider];
+    const model = openModel({ ...description, files: graphs.files }, settings);
+    loaded = { dir: description.dir, key, model };
     model.catch(() => {
       if (loaded?.model === model) loaded = null;
     });
@@ -100,26 +137,42 @@ export function createEngine(options: EngineOptions = {}): Engine {
         const started = performance.now();
         const description = (await cachedModel(modelDir))?.description ?? (await readModelFolder(modelDir));
         const resolved = withLoraSettings(resolveSettings(params, description), params);
-        // LoRAs first: concept rows are appended to the text encoder the LoRAs changed.
-        const withLoras = await loras.apply(await load(description), params.loras);
-        const model = await concepts.apply(withLoras, params.concepts);
-        checkFixedSize(model, resolved);
-        checkUNetChannels(model, resolved);
-        if (params.initImage) await model.vaeEncoder();
-        const loadMs = performance.now() - started;
-        const ortBefore = sumRunMs(model.sessions());
-        const output = await runPipeline(model, resolved, params.initImage, generateOptions, previews, params.mask);
-        const totalMs = performance.now() - started;
-        const ortMs = sumRunMs(model.sessions()) - ortBefore;
-        const warnings = [...(withLoras.loraWarnings ?? []), ...output.warnings];
-        for (const warning of warnings) log(`warning: ${warning}`);
-        return {
-          images: output.images,
-          settings: resolved,
-          provider: model.unet.session.provider,
-          timings: { totalMs, loadMs, ...output.timings, ortMs, outsideOrtMs: totalMs - loadMs - ortMs },
-          warnings,
-        };
+        const unetBatch = resolved.batch * (resolved.guidance > 1 ? 2 : 1);
+        const plan = await planner.plan(
+          description,
+          { width: resolved.width, height: resolved.height, unetBatch },
+          params.execution,
+        );
+        const warnings = [...plan.notices];
+        const order = plan.required
+          ? plan.order
+          : plan.order.filter((p, i) => !failed.has(p) || i === plan.order.length - 1);
+        if (order[0] !== plan.order[0]) warnings.push(`${plan.order[0]} failed earlier; running on ${order[0]}`);
+        for (const [i, provider] of order.entries()) {
+          const next = order[i + 1];
+          let model: LoadedModel | null = null;
+          try {
+            const graphs = await plan.graphs(provider, (p) => {
+              log(`optimising ${description.name} for ${provider}: ${Math.round(p.fraction * 100)} % ${p.stage}`);
+              generateOptions.onPrepare?.({ stage: `optimising for ${provider}: ${p.stage}`, fraction: p.fraction });
+            });
+            if (graphs.notice) warnings.push(graphs.notice);
+            model = await load(description, graphs);
+            const result = await runJob(model, graphs, resolved, params, generateOptions, started);
+            model.jobsDone += 1;
+            return { ...result, warnings: [...warnings, ...result.warnings] };
+          } catch (error) {
+            if (plan.required && params.execution && isProviderFailure(error) && provider !== 'cpu')
+              throw new ExecutionUnavailableError(params.execution, `${provider} failed: ${firstLine(error)}`);
+            if (plan.required || !next || !isProviderFailure(error) || (model?.jobsDone ?? 0) > 0) throw error;
+            failed.add(provider);
+            const warning = `${provider} failed (${firstLine(error)}); falling back to ${next}`;
+            log(`warning: ${warning}`);
+            warnings.push(warning);
+            await unload();
+          }
+        }
+        throw new Error('no execution provider to run on');
       }),
     describeModel: (dir) => readModelFolder(dir),
     async tokenize(modelDir, text) {
@@ -129,8 +182,40 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const { chunks, tokenCount } = chunkPrompt(await tokenizerOf(modelDir), text);
       return { chunks: chunks.map((c) => ({ ids: Array.from(c.ids), weights: c.weights })), tokenCount };
     },
+    providerFigures: () => planner.figures(),
     dispose: () => serial(unload),
   };
+
+  async function runJob(
+    base: LoadedModel,
+    graphs: ProviderGraphs,
+    resolved: ResolvedSettings,
+    params: GenerateParams,
+    generateOptions: GenerateOptions,
+    started: number,
+  ): Promise<GenerateResult> {
+    // LoRAs first: concept rows are appended to the text encoder the LoRAs changed.
+    const withLoras = await loras.apply(base, params.loras);
+    const model = await concepts.apply(withLoras, params.concepts);
+    checkFixedSize(model, resolved);
+    checkUNetChannels(model, resolved);
+    if (params.initImage) await model.vaeEncoder();
+    const loadMs = performance.now() - started;
+    const ortBefore = sumRunMs(model.sessions());
+    const output = await runPipeline(model, resolved, params.initImage, generateOptions, previews, params.mask);
+    const totalMs = performance.now() - started;
+    const ortMs = sumRunMs(model.sessions()) - ortBefore;
+    const warnings = [...(withLoras.loraWarnings ?? []), ...output.warnings];
+    for (const warning of warnings) log(`warning: ${warning}`);
+    return {
+      images: output.images,
+      // Only a path other than the exact CPU one is named, so that exact recipes stay as they always were.
+      settings: isExactPath(graphs.path) ? resolved : { ...resolved, execution: graphs.path },
+      provider: model.unet.session.provider,
+      timings: { totalMs, loadMs, ...output.timings, ortMs, outsideOrtMs: totalMs - loadMs - ortMs },
+      warnings,
+    };
+  }
 
   async function tokenizerOf(modelDir: string): Promise<ClipTokenizer> {
     return (await cachedModel(modelDir))?.tokenizer ?? (await modelTokenizer(await readModelFolder(modelDir)));
@@ -188,6 +273,18 @@ async function modelTokenizer(description: ModelDescription): Promise<ClipTokeni
   }
 }
 
+/** A failure a provider may cause (session creation, a kernel); not the job's own (bad input, cancel, concepts). */
+function isProviderFailure(error: unknown): boolean {
+  if (isAbortError(error) || error instanceof InvalidParamsError) return false;
+  return !(error instanceof StudioError && (error.code === 'invalid_input' || error.code === 'unsupported'));
+}
+
+/** The first line, without the source location and condition ONNX Runtime's checks put before their message. */
+function firstLine(error: unknown): string {
+  const line = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+  return line.replace(/\/onnxruntime_src\/\S+:\d+ .*? was false\. /, '').slice(0, 300);
+}
+
 function sumRunMs(sessions: GraphSession[]): number {
   return sessions.reduce((sum, s) => sum + s.runMs, 0);
 }
@@ -222,6 +319,7 @@ async function openModel(description: ModelDescription, settings: SessionSetting
       },
       sessions: () => [...opened],
       release: releaseAll,
+      jobsDone: 0,
     };
   } catch (error) {
     // A model that fails half-way must not keep the sessions it already opened.

@@ -12,8 +12,8 @@ export const providerPreferences: readonly ProviderPreference[] = ['auto', 'cpu'
 const allProviders: readonly ProviderId[] = ['cpu', 'cuda', 'dml', 'coreml', 'webgpu'];
 
 /**
- * What `auto` tries per platform, best first. WebGPU is left out of `auto`: onnxruntime-node marks it experimental,
- * and it must be asked for by name.
+ * A static guess at `auto`'s order per platform, for callers that cannot wait for a measurement (the models panel).
+ * The engine's `auto` measures instead (acceleration/provider-choice.ts), WebGPU included where an adapter answers.
  */
 const autoOrder: Record<string, readonly ProviderId[]> = {
   win32: ['dml', 'cpu'],
@@ -33,6 +33,16 @@ function bindingDir(): string | null {
     return join(dirname(packageJson), 'bin', 'napi-v6', process.platform, process.arch);
   } catch {
     return null;
+  }
+}
+
+/** onnxruntime-node's version: stored with provider figures, which another build must measure again. */
+export function onnxRuntimeVersion(): string {
+  try {
+    const require = createRequire(import.meta.url);
+    return (require('onnxruntime-node/package.json') as { version: string }).version;
+  } catch {
+    return 'unknown';
   }
 }
 

@@ -12,6 +12,7 @@ export type {
   LoraTensor,
   LoraWeights,
   PreviewImage,
+  PrepareInfo,
   ResolvedSettings,
   StepInfo,
   Timings,
@@ -44,3 +45,7 @@ export {
   type OptimizeOptions,
   type OptimizeReport,
 } from './graph-optimizer';
+export { listStoredFigures, type ProviderFigures } from './acceleration/provider-choice';
+export type { ExecutionPath } from './acceleration/execution-path';
+export { benchUNet, type UNetBenchOptions, type UNetBenchResult } from './acceleration/unet-bench';
+export { defaultGraphOptimizer } from './acceleration/optimizer-binding';

@@ -3,6 +3,7 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { ModelFolderError } from './engine-errors';
 import { externalDataProblem } from './model-files';
 import type { ProviderId } from './execution-providers';
+import { identityModel, onnxElementTypes } from './acceleration/probe-model';
 
 /** Plain tensors crossing the boundary; float16 travels as raw binary16 bit patterns (see tensor-convert.ts). */
 export type PlainTensor =
@@ -26,14 +27,25 @@ export interface GraphSession {
   readonly outputs: readonly ValueSpec[];
   /** Milliseconds spent inside ONNX Runtime's run() over this session's life. */
   readonly runMs: number;
-  run(feeds: Record<string, PlainTensor>): Promise<Record<string, PlainTensor>>;
+  run(feeds: Record<string, PlainTensor>, options?: RunOptions): Promise<Record<string, PlainTensor>>;
   release(): Promise<void>;
+}
+
+export interface RunOptions {
+  /**
+   * Feeds whose values are the same as in the previous run while their source object is the same (the text context
+   * of every denoising step). With device-resident inputs on WebGPU they are uploaded once and then bound from GPU
+   * memory; everywhere else this changes nothing.
+   */
+  unchanged?: Record<string, object>;
 }
 
 export interface SessionSettings {
   providers: readonly ProviderId[];
   threads: number;
   log: (message: string) => void;
+  /** Keep `unchanged` inputs in GPU memory on WebGPU (onnxruntime-node's gpu-buffer tensors); off by default. */
+  deviceResident?: boolean;
 }
 
 function specs(metadata: readonly InferenceSession.ValueMetadata[]): ValueSpec[] {
@@ -91,10 +103,11 @@ export async function openSession(
       const session = bytes
         ? await InferenceSession.create(bytes, options)
         : await InferenceSession.create(file, options);
-      return wrap(file, provider, session);
+      return wrap(file, provider, session, provider === 'webgpu' && settings.deviceResident === true);
     } catch (error) {
       lastError = error;
-      if (provider !== 'cpu')
+      // With one provider (the engine's planned attempts) the caller reports the failure and what it does next.
+      if (provider !== 'cpu' && provider !== settings.providers.at(-1))
         settings.log(`${file}: execution provider ${provider} failed to start (${describe(error)}); trying the next`);
     }
   }
@@ -104,8 +117,57 @@ export async function openSession(
   );
 }
 
-function wrap(file: string, provider: ProviderId, session: InferenceSession): GraphSession {
+/**
+ * Whether `provider` starts on this machine: a session of a one-node model, created and released. Null when it
+ * works, else the provider's own first line of complaint (for WebGPU: no adapter).
+ */
+export async function probeProvider(provider: ProviderId, model: Uint8Array): Promise<string | null> {
+  try {
+    const session = await InferenceSession.create(model, { executionProviders: [provider] });
+    await session.release();
+    return null;
+  } catch (error) {
+    return describe(error);
+  }
+}
+
+/**
+ * Uploads tensors to WebGPU memory once: an Identity session whose output stays on the device (preferredOutputLocation
+ * 'gpu-buffer'); its outputs are then fed to the model's session, which binds them without a copy from the CPU.
+ */
+function createUploader() {
+  const sessions = new Map<string, Promise<InferenceSession>>();
+  const resident = new Map<string, { source: object; tensor: Tensor }>();
+  return {
+    async feed(name: string, value: PlainTensor, source: object): Promise<Tensor> {
+      const held = resident.get(name);
+      if (held?.source === source) return held.tensor;
+      held?.tensor.dispose();
+      resident.delete(name);
+      let session = sessions.get(value.type);
+      if (!session) {
+        session = InferenceSession.create(identityModel(onnxElementTypes[value.type]), {
+          executionProviders: ['webgpu'],
+          preferredOutputLocation: 'gpu-buffer',
+        });
+        sessions.set(value.type, session);
+      }
+      const tensor = (await (await session).run({ x: toOrt(value) })).y as Tensor;
+      resident.set(name, { source, tensor });
+      return tensor;
+    },
+    async release(): Promise<void> {
+      for (const { tensor } of resident.values()) tensor.dispose();
+      resident.clear();
+      for (const session of sessions.values()) await (await session).release();
+      sessions.clear();
+    },
+  };
+}
+
+function wrap(file: string, provider: ProviderId, session: InferenceSession, deviceResident: boolean): GraphSession {
   let runMs = 0;
+  const uploader = deviceResident ? createUploader() : null;
   return {
     file,
     provider,
@@ -114,9 +176,16 @@ function wrap(file: string, provider: ProviderId, session: InferenceSession): Gr
     get runMs() {
       return runMs;
     },
-    async run(feeds) {
+    async run(feeds, options = {}) {
       const ortFeeds: Record<string, Tensor> = {};
-      for (const [name, value] of Object.entries(feeds)) ortFeeds[name] = toOrt(value);
+      for (const [name, value] of Object.entries(feeds)) {
+        const source = options.unchanged?.[name];
+        if (uploader && source) {
+          const started = performance.now();
+          ortFeeds[name] = await uploader.feed(name, value, source);
+          runMs += performance.now() - started;
+        } else ortFeeds[name] = toOrt(value);
+      }
       const started = performance.now();
       let results: InferenceSession.ReturnType;
       try {
@@ -131,6 +200,7 @@ function wrap(file: string, provider: ProviderId, session: InferenceSession): Gr
       return out;
     },
     async release() {
+      await uploader?.release();
       await session.release();
     },
   };

@@ -104,4 +104,37 @@ describe(`reproduce (${path.basename(testModelDir)})`, () => {
     expect(result.maxDiff).toBeGreaterThan(0);
     expect(runs).toBe(3);
   });
+
+  test('an image made on another path is reproduced on that path, or refused in plain words', async () => {
+    // The stand-in: the settings of a CPU job, saved as if a WebGPU machine with optimiser v1 had made them (there
+    // is no GPU here). The engine is asked for that path and, on this machine, refuses rather than making another image.
+    const params: GenerateParams = { prompt: 'a dot', seed: 9n, steps: 2, scheduler: 'ddim', width: 64, height: 64 };
+    const result = await engine.generate(modelDir, params);
+    const execution = { provider: 'webgpu', precision: 'fp16' as const, optimizerVersion: 1 };
+    const [saved] = await t.gallery.save({ ...result, settings: { ...result.settings, execution } });
+    const before = runs;
+    await expect(t.gallery.reproduce(saved.id)).rejects.toMatchObject({
+      code: 'unsupported',
+      message: expect.stringMatching(
+        /^this image was made with webgpu, fp16, graph optimiser v1, which this machine cannot run \(.+\); making it another way would give a different image$/,
+      ) as unknown,
+    });
+    expect(runs).toBe(before + 1);
+
+    // An image of the exact CPU path asks for exactly that path.
+    const asked: GenerateParams[] = [];
+    const t2 = tempGallery({
+      generate: async (request) => {
+        asked.push(request.params);
+        return engine.generate(modelDir, request.params);
+      },
+    });
+    try {
+      const [copy] = await t2.gallery.save(await engine.generate(modelDir, { ...params, seed: 10n }));
+      expect(await t2.gallery.reproduce(copy.id)).toMatchObject({ identical: true });
+      expect(asked[0].execution).toEqual({ provider: 'cpu', precision: 'model', optimizerVersion: null });
+    } finally {
+      t2.dispose();
+    }
+  });
 });

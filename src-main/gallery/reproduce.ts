@@ -48,6 +48,9 @@ export async function reproduce(ctx: GalleryContext, id: number, generate: Galle
     height: row.height,
     // Image k of a batch comes from one noise draw for the whole batch: the batch is made again to get it.
     batch: row.batch_size,
+    // The same provider, precision and optimiser as the original, or a plain refusal: never a different image
+    // passed off as a reproduction. Images without a recorded path came from the exact CPU path.
+    execution: executionOf(bytes) ?? exactPath,
   };
   if (row.strength !== null) {
     params.strength = row.strength;
@@ -136,6 +139,32 @@ function imageOf(ctx: GalleryContext, row: GenerationRow, media: string, what: s
   } catch (error) {
     throw new StudioError('not_found', `The ${what} of record ${row.id} cannot be read (${(error as Error).message})`);
   }
+}
+
+const exactPath: NonNullable<GenerateParams['execution']> = {
+  provider: 'cpu',
+  precision: 'model',
+  optimizerVersion: null,
+};
+const precisions = ['model', 'fp16', 'fp32'] as const;
+
+/**
+ * The execution path the image's recipe names (GPU provider, optimised graph), or null for the exact CPU path. A path
+ * that cannot be read is refused rather than guessed.
+ */
+export function executionOf(bytes: Uint8Array): GenerateParams['execution'] | null {
+  let recorded: { provider?: unknown; precision?: unknown; optimizerVersion?: unknown } | undefined;
+  try {
+    recorded = (JSON.parse(textChunksOf(bytes)['studio'] ?? '{}') as { execution?: typeof recorded }).execution;
+  } catch {
+    return null;
+  }
+  if (recorded === undefined) return null;
+  const precision = precisions.find((p) => p === recorded.precision);
+  const version = recorded.optimizerVersion;
+  if (typeof recorded.provider !== 'string' || !precision || !(version === null || Number.isInteger(version)))
+    throw new StudioError('invalid_input', 'The image names how it was computed in a form this studio cannot read');
+  return { provider: recorded.provider, precision, optimizerVersion: version as number | null };
 }
 
 /** How an inpainting job applied its mask, from the image's own recipe (the row keeps only the mask's file). */

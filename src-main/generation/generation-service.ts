@@ -219,6 +219,8 @@ export function createGenerationService(deps: {
             preview: preview ? encodePreview(preview) : undefined,
           });
         }
+        case 'preparing':
+          return deps.events.emit('job.preparing', { jobId: event.jobId, ...event.info });
         case 'cancelled':
           return deps.events.emit('job.cancelled', { jobId: event.jobId, step: event.step });
         case 'failed':

@@ -126,6 +126,8 @@ export interface JobSettings {
   model: { name: string; hash: string };
   /** The LoRAs merged, by library name and file hash. */
   loras?: { name: string; hash: string; strength: number }[];
+  /** Only when not the exact CPU path: the provider, graph precision and optimiser version that made the pixels. */
+  execution?: { provider: string; precision: 'model' | 'fp16' | 'fp32'; optimizerVersion: number | null };
 }
 
 export interface JobTimings {
@@ -146,6 +148,8 @@ export interface JobEvents {
   'job.queued': { jobId: string; position: number };
   'job.started': { jobId: string };
   'job.step': { jobId: string; step: number; total: number; elapsedMs: number; etaMs: number; preview?: string };
+  /** Before the first step, on a model's first use on a GPU provider: its optimised copy being built. */
+  'job.preparing': { jobId: string; stage: string; fraction: number };
   'job.done': {
     jobId: string;
     images: GeneratedImageRef[];

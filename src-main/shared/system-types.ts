@@ -5,6 +5,26 @@ export interface ExecutionProviderInfo {
   note?: string;
 }
 
+/** One provider's timed UNet call for a model (`auto`'s measurement); ms null when it failed. */
+export interface ProviderMeasurementInfo {
+  provider: string;
+  ms: number | null;
+  /** Whether the optimised copy was timed. */
+  optimized: boolean;
+  error?: string;
+}
+
+/** What `auto` measured for one model on this machine, and what it chose. */
+export interface ProviderChoiceInfo {
+  modelHash: string;
+  modelName: string | null;
+  chosen: string;
+  reason: string;
+  measuredAt: string;
+  size: { width: number; height: number; batch: number };
+  measurements: ProviderMeasurementInfo[];
+}
+
 export interface ModelSummary {
   /** Stable id the renderer uses to name the model; never a path. */
   id: string;
@@ -22,6 +42,8 @@ export interface SystemInfo {
   arch: string;
   runtime: { node: string; electron: string | null };
   executionProviders: ExecutionProviderInfo[];
+  /** `auto`'s measurements per model (kept in the cache folder), newest first; empty before any was made. */
+  providerChoices?: ProviderChoiceInfo[];
   dataDir: string;
   models: ModelSummary[];
   /**

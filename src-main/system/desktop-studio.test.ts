@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../api/dispatch';
+import { chooseProvider } from '../engine/acceleration/provider-choice';
 import { a1111Text, pngWithText } from '../gallery/test-support/foreign-png';
 import { startServer, type RunningServer } from '../server/http-server';
 import type { StudioErrorValue } from '../shared/errors';
@@ -77,6 +78,35 @@ describe('with the desktop app', () => {
 
   it('says so in system.info', async () => {
     expect((await ok<SystemInfo>(studio, 'system.info')).desktop).toBe(true);
+  });
+
+  it("lists Automatic's stored measurements in system.info", async () => {
+    expect((await ok<SystemInfo>(studio, 'system.info')).providerChoices).toEqual([]);
+    // Figures as the engine stores them after a model's first job under Automatic.
+    const { figures } = await chooseProvider({
+      folder: path.join(dataDir, 'cache', 'optimized', 'abcdef0123'),
+      modelHash: 'abcdef0123',
+      modelName: 'sd15',
+      machine: 'test',
+      candidates: ['webgpu', 'cpu'],
+      optimizerVersion: 1,
+      size: { width: 512, height: 512, batch: 2 },
+      measure: async (provider) => ({ ms: provider === 'webgpu' ? 114 : 4015, optimized: provider === 'webgpu' }),
+    });
+    expect((await ok<SystemInfo>(studio, 'system.info')).providerChoices).toEqual([
+      {
+        modelHash: 'abcdef0123',
+        modelName: 'sd15',
+        chosen: 'webgpu',
+        reason: 'webgpu was fastest per UNet call (webgpu 114 ms, cpu 4015 ms)',
+        measuredAt: figures.measuredAt,
+        size: { width: 512, height: 512, batch: 2 },
+        measurements: [
+          { provider: 'webgpu', ms: 114, optimized: true },
+          { provider: 'cpu', ms: 4015, optimized: false },
+        ],
+      },
+    ]);
   });
 
   it('reveals the image file of a record, inside the data directory', async () => {

@@ -4,3 +4,9 @@ export { createSettingsStore, type SettingsStore } from './settings-store';
 export { clearCache, measureCache } from './cache-folder';
 export { requireDesktop, type DesktopActions } from './desktop';
 export { createCanvasStore, type CanvasStore } from './canvas-store';
+export {
+  checkCudaProvider,
+  installCudaProvider,
+  type CudaProviderDeps,
+  type CudaProviderReport,
+} from './cuda-provider';

@@ -1,5 +1,5 @@
 // system.info: what this installation is and can do, for the status bar and for bug reports.
-import type { ExecutionProviderInfo, SystemInfo } from '../shared/system-types';
+import type { ExecutionProviderInfo, ProviderChoiceInfo, SystemInfo } from '../shared/system-types';
 import type { ModelLibrary } from '../models';
 
 export interface SystemInfoDeps {
@@ -8,6 +8,8 @@ export interface SystemInfoDeps {
   electronVersion: string | null;
   models: ModelLibrary;
   executionProviders: () => ExecutionProviderInfo[];
+  /** `auto`'s stored measurements; none when not given. */
+  providerChoices?: () => ProviderChoiceInfo[];
   /** Whether the desktop actions are available (the studio was given them). */
   desktop: boolean;
 }
@@ -19,6 +21,7 @@ export function createSystemInfo(deps: SystemInfoDeps): () => SystemInfo {
     arch: process.arch,
     runtime: { node: process.versions.node, electron: deps.electronVersion },
     executionProviders: deps.executionProviders(),
+    providerChoices: deps.providerChoices?.() ?? [],
     dataDir: deps.dataDir,
     models: deps.models.list().map(({ id, name, bundled, source, default: isDefault }) => ({
       id,

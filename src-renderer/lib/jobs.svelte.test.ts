@@ -57,3 +57,16 @@ test('events of jobs this view did not submit are ignored, not kept', async () =
   // Arrived while nothing was being submitted: not ours to replay.
   expect(tracker.current).toMatchObject({ id: 'other', status: 'queued' });
 });
+
+test('a job preparing an optimised copy shows the stage until its first step', async () => {
+  const { api, emit } = eventSource();
+  const tracker = new JobTracker(api, { done: () => {}, failed: () => {}, cancelled: () => {} });
+  await tracker.submit(async () => ({ jobId: 'gpu', seed: '1' }), newJob);
+  emit('job.preparing', { jobId: 'gpu', stage: 'optimising for webgpu: fusing attention', fraction: 0.4 });
+  expect(tracker.current).toMatchObject({
+    status: 'running',
+    preparing: { stage: 'optimising for webgpu: fusing attention', fraction: 0.4 },
+  });
+  emit('job.step', { jobId: 'gpu', step: 1, total: 4, elapsedMs: 5, etaMs: 15 } as Events['job.step']);
+  expect(tracker.current?.preparing).toBeUndefined();
+});

@@ -18,6 +18,8 @@ export interface ActiveJob {
   etaMs: number | null;
   /** The latest step preview, a data: URL. */
   preview: string | null;
+  /** Before the first step: what the engine is preparing (an optimised copy for a GPU provider), 0 … 1 done. */
+  preparing?: { stage: string; fraction: number };
   cancelling: boolean;
 }
 
@@ -29,7 +31,15 @@ export interface JobOutcomes {
   cancelled(event: Events['job.cancelled'], job: ActiveJob): void;
 }
 
-const jobEvents = ['job.queued', 'job.started', 'job.step', 'job.done', 'job.failed', 'job.cancelled'] as const;
+const jobEvents = [
+  'job.queued',
+  'job.started',
+  'job.preparing',
+  'job.step',
+  'job.done',
+  'job.failed',
+  'job.cancelled',
+] as const;
 type JobEventName = (typeof jobEvents)[number];
 type JobEvent = { [E in JobEventName]: { name: E; payload: Events[E] } }[JobEventName];
 
@@ -96,7 +106,12 @@ export class JobTracker {
       case 'job.started':
         job.status = 'running';
         return;
+      case 'job.preparing':
+        job.status = 'running';
+        job.preparing = { stage: event.payload.stage, fraction: event.payload.fraction };
+        return;
       case 'job.step':
+        job.preparing = undefined;
         Object.assign(job, {
           status: 'running',
           step: event.payload.step,

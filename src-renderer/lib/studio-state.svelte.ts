@@ -33,6 +33,15 @@ export class StudioState {
     }
   }
 
+  /** Reads system.info again (what `auto` measured changes as jobs run); a failure keeps what was shown. */
+  async refreshInfo(): Promise<void> {
+    try {
+      this.info = await this.api.call('system.info', {});
+    } catch {
+      // The connection state and its notice belong to load(); a dialog refresh stays quiet.
+    }
+  }
+
   notify(notice: Notice): void {
     const id = this.nextNoticeId++;
     this.notices = [...this.notices.slice(-4), { ...notice, id }];

@@ -1,7 +1,9 @@
 // `npm run bench`: measured numbers for the hot paths, printed as tables.
+import type { ProviderId } from '../../src-main/engine';
 import { measureModel, runEngineBench } from './engine-bench';
 import { runGalleryBench } from './gallery-bench';
 import { importChild, runImportBench } from './import-bench';
+import { measureProvider, runProviderBench, type GraphsVariant } from './provider-bench';
 
 const args = process.argv.slice(2);
 if (args[0] === '--import-child') {
@@ -11,9 +13,51 @@ if (args[0] === '--import-child') {
 } else if (args[0] === '--measure') {
   const row = await measureModel(args[1], Number(args[2]), Number(args[3]));
   process.stdout.write(JSON.stringify(row));
+} else if (args[0] === '--measure-provider') {
+  const [, dir, provider, graphs, calls, steps] = args;
+  try {
+    const row = await measureProvider(
+      dir,
+      provider as ProviderId,
+      graphs as GraphsVariant,
+      Number(calls),
+      Number(steps),
+    );
+    process.stdout.write(JSON.stringify(row));
+  } catch (error) {
+    // One line for the table: the provider's own complaint (no adapter, missing library), not a stack.
+    process.stderr.write(`error: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}\n`);
+    process.exitCode = 1;
+  }
+} else if (args[0] === 'providers') {
+  printProviderBench();
 } else {
   printGalleryBench();
-  if (args[0] !== 'gallery') printEngineBench();
+  if (args[0] !== 'gallery') {
+    printEngineBench();
+    printProviderBench();
+  }
+}
+
+function printProviderBench(): void {
+  console.log(
+    '\nProviders: per UNet call (median after one untimed call, native size, CFG batch 2) and per 20-step image ' +
+      '(load excluded); outside ORT = share of the job outside ONNX Runtime. BENCH_MODELS / BENCH_PROVIDERS select.\n',
+  );
+  const rows = runProviderBench();
+  printTable(
+    ['model', 'provider', 'graphs', 'size', 'ms / UNet call', '20-step image s', 'outside ORT %', 'note'],
+    rows.map((r) => [
+      r.model,
+      r.provider,
+      r.graphs,
+      r.size,
+      r.unetMs === null ? '' : `${r.unetMs.toFixed(r.unetMs < 100 ? 1 : 0)} (${r.unetCalls})`,
+      r.imageS === null ? '' : r.imageS.toFixed(r.imageS < 10 ? 2 : 1),
+      r.outsideOrtPct === null ? '' : r.outsideOrtPct.toFixed(1),
+      r.note,
+    ]),
+  );
 }
 
 async function printImportBench(): Promise<void> {

@@ -9,8 +9,14 @@ the arithmetic. Images are noise: this is for speed, not pictures.
 
     DIFFUSERS_SRC=/tmp/diffusers/src /usr/bin/python3 tools/reference/make_bench_model.py [DIR] [--fp16]
         [--tokenizer CLIP_TOKENIZER_DIR]
+    DIFFUSERS_SRC=/tmp/diffusers/src /usr/bin/python3 tools/reference/make_bench_model.py --full-width [DIR]
 
-DIR defaults to .bench-models/sd15-shaped. With --tokenizer (a folder with CLIP's vocab.json and merges.txt, such
+DIR defaults to .bench-models/sd15-shaped.
+
+--full-width builds SD 1.5 at its real widths instead (diffusers' UNet config: 320-640-1280-1280, cross-attention
+768, 8 heads; CLIP ViT-L/14's text encoder, 768 wide, 12 heads; the VAE at 128-256-512-512): 860 M UNet parameters,
+about 4.1 GiB of fp32 graphs with external weights (one file per tensor), for timing GPU providers at SD's true cost. DIR then defaults
+to .bench-models/sd15-full. Exporting it takes several minutes and over 8 GiB of memory; fp32 only. With --tokenizer (a folder with CLIP's vocab.json and merges.txt, such
 as ../shared/data/clip-tokenizer) the model gets CLIP's real 49408-token vocabulary, so any prompt works as with
 SD 1.5; without it, the fixture's tiny byte-level vocabulary (prompts fall back to bytes).
 """
@@ -44,6 +50,48 @@ TEXT_CONFIG = {
 }
 VARIANT = dict(fixture.VARIANTS["tiny-sd"], scheduler=fixture.SD15_SCHEDULER)
 
+# SD 1.5's own widths (diffusers' runwayml/stable-diffusion-v1-5 unet/vae configs, CLIP ViT-L/14's text config).
+FULL_UNET_CONFIG = dict(UNET_CONFIG, block_out_channels=[320, 640, 1280, 1280], cross_attention_dim=768)
+FULL_VAE_CONFIG = dict(VAE_CONFIG, block_out_channels=[128, 256, 512, 512])
+FULL_TEXT_CONFIG = dict(TEXT_CONFIG, hidden_size=768, intermediate_size=3072, num_attention_heads=12)
+
+
+def export_graph_via_file(module, args, path, inputs, outputs, dynamic_axes, fp16=False, external=False):
+    """fixture.export_graph for graphs past protobuf's 2 GiB: torch writes the graph to a file with its weights beside
+    it (one file per tensor, which ONNX Runtime reads as it does one weights file); only the small graph is loaded
+    again, to fix the output dimensions and shorten node names. Holding the weights in memory a second time is what
+    makes SD's full UNet need more memory than most machines have."""
+    import shutil
+    import tempfile
+    import warnings
+
+    import onnx
+    import torch
+
+    if fp16:
+        raise SystemExit("--full-width exports fp32 only")
+    folder = os.path.dirname(path)
+    os.makedirs(folder, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+        raw = os.path.join(tmp, "model.onnx")
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            # No constant folding: it would hold folded copies of weights in memory as well.
+            torch.onnx.export(module, args, raw, input_names=inputs, output_names=list(outputs),
+                              dynamic_axes=dynamic_axes, opset_version=fixture.OPSET, do_constant_folding=False)
+        model = onnx.load(raw, load_external_data=False)
+        for value in model.graph.output:
+            for dim, want in zip(value.type.tensor_type.shape.dim, outputs[value.name]):
+                if isinstance(want, int):
+                    dim.dim_value = want
+                else:
+                    dim.dim_param = want
+        fixture.compact_names(model.graph)
+        onnx.save_model(model, path)
+        for name in os.listdir(tmp):
+            if name != "model.onnx":
+                shutil.move(os.path.join(tmp, name), os.path.join(folder, name))
+
 
 def main(argv):
     args, flags = [], {}
@@ -55,7 +103,12 @@ def main(argv):
             flags[a[2:]] = True
         else:
             args.append(a)
-    out = args[0] if args else ".bench-models/sd15-shaped"
+    full = bool(flags.get("full-width"))
+    out = args[0] if args else (".bench-models/sd15-full" if full else ".bench-models/sd15-shaped")
+    unet_config, vae_config, text_config = (
+        (FULL_UNET_CONFIG, FULL_VAE_CONFIG, FULL_TEXT_CONFIG) if full else (UNET_CONFIG, VAE_CONFIG, TEXT_CONFIG))
+    if full:
+        fixture.export_graph = export_graph_via_file
     diffusers = fixture.diffusers_env()
     import torch
 
@@ -70,9 +123,9 @@ def main(argv):
         vocab = fixture.tokenizer_vocab()
         sample_ids = fixture.load_tokenizer(fixture.EOS).encode("a red circle")
     torch.manual_seed(SEED)
-    text_encoder = fixture.text_encoder_class()(TEXT_CONFIG, len(vocab))
-    unet = diffusers.UNet2DConditionModel(**UNET_CONFIG)
-    vae = diffusers.AutoencoderKL(**VAE_CONFIG)
+    text_encoder = fixture.text_encoder_class()(text_config, len(vocab))
+    unet = diffusers.UNet2DConditionModel(**unet_config)
+    vae = diffusers.AutoencoderKL(**vae_config)
     modules = tuple(m.eval().requires_grad_(False) for m in (text_encoder, unet, vae))
     params = {name: sum(p.numel() for p in m.parameters()) for name, m in zip(("text", "unet", "vae"), modules)}
     print("parameters:", ", ".join(f"{k} {v / 1e6:.1f} M" for k, v in params.items()))

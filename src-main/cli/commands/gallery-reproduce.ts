@@ -22,7 +22,8 @@ export async function runReproduce(argv: string[], io: CliIo): Promise<number> {
   const { values: v, positionals } = parseCommand(reproduceSpec, argv);
   const id = parseId(positionals[0]);
   const dataDir = resolveDataDir(v.data);
-  const engine = createEngine({ providers: 'cpu', log: io.error });
+  // The record names its execution path (the exact CPU path unless it says otherwise); the engine takes that one.
+  const engine = createEngine({ providers: 'cpu', cacheDir: path.join(dataDir, 'cache'), log: io.error });
   const progress = stepReporter((t) => process.stderr.write(t), process.stderr.isTTY === true, 'reproduce');
   const generate: GalleryGenerate = async ({ model, params }) => {
     // The installed model of the record's name, or a folder given with --model; its hash must match either way.

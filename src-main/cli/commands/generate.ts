@@ -189,6 +189,8 @@ export async function runGenerate(argv: string[], io: CliIo): Promise<number> {
   const engine = createEngine({
     providers: (v.provider as ProviderPreference | undefined) ?? stored.providers,
     threads: stored.threads || undefined,
+    // Optimised copies for GPU providers and Automatic's measurements are kept for the next run.
+    cacheDir: path.join(dataDir, 'cache'),
     log: io.error,
   });
   const progress = stepReporter((t) => process.stderr.write(t), process.stderr.isTTY === true, 'generate');

@@ -71,7 +71,8 @@ export async function openUNet(file: string, settings: SessionSettings, bytes?: 
         const cond = timestepCond ?? new Float32Array(dims[0] * (timestepCondSize ?? 0));
         feeds.timestep_cond = floatTensor(cond, [dims[0], cond.length / dims[0]], float('timestep_cond'));
       }
-      return float32Of((await session.run(feeds))[output], file);
+      // The context is the same array at every step: a GPU provider may keep it in device memory (onnx-session.ts).
+      return float32Of((await session.run(feeds, { unchanged: { encoder_hidden_states: context } }))[output], file);
     },
   };
 }

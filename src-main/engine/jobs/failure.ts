@@ -1,4 +1,5 @@
 import { ConceptInjectionError } from '../concepts/embedding-table';
+import { ExecutionUnavailableError } from '../acceleration/execution-path';
 import { InvalidParamsError, ModelFolderError } from '../engine-errors';
 import type { JobFailure } from './worker-protocol';
 
@@ -9,6 +10,9 @@ export function describeFailure(error: unknown): JobFailure {
   }
   if (error instanceof ConceptInjectionError) {
     return { code: 'invalid_input', message: error.message, details: { field: 'concepts' } };
+  }
+  if (error instanceof ExecutionUnavailableError) {
+    return { code: 'unsupported', message: error.message, details: { execution: error.path } };
   }
   if (error instanceof ModelFolderError) {
     return { code: 'model_invalid', message: error.message, details: { file: error.file } };

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { limits } from '../../shared/contract';
 import { StudioError } from '../../shared/errors';
-import type { GenerateParams, GenerateResult, StepInfo } from '../engine-types';
+import type { GenerateParams, GenerateResult, PrepareInfo, StepInfo } from '../engine-types';
 import type { FromWorker, JobFailure, ToWorker } from './worker-protocol';
 
 export interface WorkerLike {
@@ -19,6 +19,7 @@ export type JobEvent =
   | { type: 'queued'; jobId: string; position: number }
   | { type: 'started'; jobId: string }
   | { type: 'step'; jobId: string; info: StepInfo }
+  | { type: 'preparing'; jobId: string; info: PrepareInfo }
   | { type: 'done'; jobId: string; result: GenerateResult }
   | { type: 'cancelled'; jobId: string; step: number }
   | { type: 'failed'; jobId: string; error: JobFailure };

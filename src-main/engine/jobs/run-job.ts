@@ -20,6 +20,7 @@ export function createJobRunner(engine: Engine, post: (message: FromWorker) => v
         signal: controller.signal,
         previewEvery: message.previewEvery,
         onStep: (info) => post({ type: 'step', jobId: message.jobId, info: { ...info, latents: undefined } }),
+        onPrepare: (info) => post({ type: 'preparing', jobId: message.jobId, info }),
       });
       post({ type: 'done', jobId: message.jobId, result });
     } catch (error) {

@@ -1,5 +1,5 @@
 // Messages between the job queue (main thread) and the engine worker. Plain, structured-cloneable data only.
-import type { GenerateParams, GenerateResult, StepInfo } from '../engine-types';
+import type { GenerateParams, GenerateResult, PrepareInfo, StepInfo } from '../engine-types';
 import type { ProviderPreference } from '../execution-providers';
 
 export interface WorkerInit {
@@ -15,7 +15,8 @@ export type ToWorker =
 
 /** A failure as the queue reports it: a code callers branch on and a message people read. */
 export interface JobFailure {
-  code: 'invalid_input' | 'model_invalid' | 'generation_failed' | 'engine_crashed';
+  /** unsupported: the job must run on an execution path this machine lacks (reproducing a GPU-made image). */
+  code: 'invalid_input' | 'model_invalid' | 'generation_failed' | 'engine_crashed' | 'unsupported';
   message: string;
   details?: unknown;
 }
@@ -24,6 +25,7 @@ export type FromWorker =
   | { type: 'log'; message: string }
   | { type: 'started'; jobId: string }
   | { type: 'step'; jobId: string; info: StepInfo }
+  | { type: 'preparing'; jobId: string; info: PrepareInfo }
   | { type: 'done'; jobId: string; result: GenerateResult }
   | { type: 'cancelled'; jobId: string; step: number }
   | { type: 'failed'; jobId: string; error: JobFailure };
