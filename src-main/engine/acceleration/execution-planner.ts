@@ -90,7 +90,8 @@ export function createExecutionPlanner(options: PlannerOptions): ExecutionPlanne
   function hasWebGpuAdapter(list: readonly ExecutionProviderInfo[]): Promise<boolean> {
     if (!list.some((p) => p.id === 'webgpu' && p.available)) return Promise.resolve(false);
     webgpuAdapter ??= probe('webgpu').then((problem) => {
-      if (problem) options.log(`webgpu: ${problem}`);
+      // ONNX Runtime's message starts with its source location and the failed condition: the reason is what follows.
+      if (problem) options.log(`webgpu: unavailable (${problem.replace(/^.*? was false\. /, '')})`);
       return problem === null;
     });
     return webgpuAdapter;
@@ -131,7 +132,7 @@ export function createExecutionPlanner(options: PlannerOptions): ExecutionPlanne
     const list = available();
     const candidates = autoCandidates(platform, list, await hasWebGpuAdapter(list));
     const callShape: UNetCallShape = {
-      channels: description.latentChannels,
+      channels: description.unetInChannels,
       latentHeight: shape.height / description.vaeScaleFactor,
       latentWidth: shape.width / description.vaeScaleFactor,
       batch: shape.unetBatch,

@@ -3,7 +3,7 @@ import { openUNet } from '../adapters/unet';
 import type { ProviderId } from '../execution-providers';
 
 export interface UNetCallShape {
-  /** Latent channels, height and width; UNet batch (2 × images with classifier-free guidance). */
+  /** The UNet's input channels (4, or 9 for inpainting), latent height and width; UNet batch (2 × images with classifier-free guidance). */
   channels: number;
   latentHeight: number;
   latentWidth: number;

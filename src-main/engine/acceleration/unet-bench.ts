@@ -34,7 +34,7 @@ export async function benchUNet(options: UNetBenchOptions): Promise<UNetBenchRes
   const description = await readModelFolder(options.modelDir);
   const size = { width: description.nativeSize, height: description.nativeSize, batch: 2 };
   const shape = {
-    channels: description.latentChannels,
+    channels: description.unetInChannels,
     latentHeight: size.height / description.vaeScaleFactor,
     latentWidth: size.width / description.vaeScaleFactor,
     batch: 2,
