@@ -1,6 +1,7 @@
 // The engine's provider handling on this machine, which has the CPU provider only (WebGPU is compiled in but finds no
 // adapter; CUDA's library is not installed). Real sessions throughout; where a test needs a GPU that "wins" or an
-// optimiser, it says so: the measured time of a GPU provider is stood in for, and the optimiser copies the folder.
+// optimiser, it says so: the measured time of a GPU provider is stood in for, and the optimiser copies the folder
+// (one test runs the build's own optimiser on the tiny fixture model).
 // What a real GPU does with these paths is not covered here.
 import { cp } from 'node:fs/promises';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,6 +12,9 @@ import { createEngine, type EngineOptions } from '../engine';
 import type { GenerateOptions, GenerateParams, PrepareInfo } from '../engine-types';
 import { listAvailableProviders } from '../execution-providers';
 import { writeFakeModel } from '../test-support/fake-model';
+import { appRoot } from '../../app-paths';
+import { readModelFile } from '../../formats/onnx';
+import { OPTIMIZER_VERSION } from '../graph-optimizer';
 import { timeUNetCall } from './measure-unet';
 import type { GraphOptimizer } from './optimizer-types';
 import { readFigures } from './provider-choice';
@@ -149,6 +153,39 @@ describe('falling back', () => {
     // The second run reuses the copy.
     await run(options);
     expect(built).toHaveLength(1);
+  });
+});
+
+describe("with the build's graph optimiser", () => {
+  it('an explicit WebGPU job runs on an optimised copy with fused attention, built once and cached', async () => {
+    // The tiny fixture model, exported by torch from diffusers' classes; the session on WebGPU then fails here (no
+    // adapter) and the job falls back to the CPU's exact path: what is shown is the copy WebGPU would have run.
+    const tinySd = path.join(appRoot(), 'src-main', 'engine', 'test-fixtures', 'models', 'tiny-sd');
+    const cacheDir = path.join(root, 'cache-real-optimizer');
+    const preparing: PrepareInfo[] = [];
+    const engine = createEngine({ threads: 1, providers: 'webgpu', cacheDir });
+    try {
+      const job = { ...params, steps: 2 };
+      const result = await engine.generate(tinySd, job, { onPrepare: (p) => preparing.push(p) });
+      expect(result.provider).toBe('cpu');
+      expect(result.settings.execution).toBeUndefined();
+      const entry = path.join(
+        cacheDir,
+        'optimized',
+        result.settings.model.hash,
+        `webgpu-fp16-64x64x2-v${OPTIMIZER_VERSION}`,
+      );
+      const unet = await readModelFile(path.join(entry, 'unet', 'model.onnx'));
+      const ops = unet.graph.nodes.map((n) => n.opType);
+      expect(ops).toContain('MultiHeadAttention');
+      expect(ops).not.toContain('Softmax');
+      expect(preparing.at(-1)).toEqual({ stage: 'optimising for webgpu: done', fraction: 1 });
+      preparing.length = 0;
+      await engine.generate(tinySd, job, { onPrepare: (p) => preparing.push(p) });
+      expect(preparing).toEqual([]);
+    } finally {
+      await engine.dispose();
+    }
   });
 });
 
