@@ -57,7 +57,7 @@ async function lastPreview(previewDecode: PreviewDecode) {
   return { preview, mad: meanAbsDiff(resize(preview, final.width, final.height), final.rgb) };
 }
 
-// Measured with this seed and prompt on the CPU provider: decoded 0.80; projected 20.9 (the per-pixel colour map
+// Measured with this seed and prompt on the CPU provider: decoded 0.80; projected 21.8 (the per-pixel colour map
 // before it, upscaled, 38.95); a flat mid-grey image is 107.8 from the final image. The decoded x̂₀ of DDIM's last step
 // differs from the final latents only by the last step's √ᾱ₀ = 0.9996 rescaling and its tiny noise term. The
 // projection is a linear stand-in for a decoder that is neither linear nor local (group norms, attention), fitted on
