@@ -40,7 +40,7 @@ test('the preview at the last step resembles the final image', async ({ studio }
         const canvas = document.createElement('canvas');
         [canvas.width, canvas.height] = [final.naturalWidth, final.naturalHeight];
         const ctx = canvas.getContext('2d')!;
-        // As the page shows a latent-sized projection: scaled up smoothly.
+        // As the page shows a preview: scaled smoothly to the result's size (previews are that size already).
         ctx.imageSmoothingEnabled = true;
         ctx.imageSmoothingQuality = 'high';
         ctx.drawImage(await load(src), 0, 0, canvas.width, canvas.height);

@@ -126,6 +126,8 @@ export interface PreviewImage {
   width: number;
   height: number;
   rgb: Uint8Array;
+  /** How it was made, where a step previewer says: the VAE's decode, or a latent → RGB projection. */
+  source?: 'decode' | 'projection';
 }
 
 export interface StepInfo {

@@ -1,6 +1,6 @@
-// Cheap per-step preview: a linear map from the latent channels (+ a bias) to RGB, fitted per model by least squares
-// against the model's own VAE decodes (preview-projection.ts). The fixed fallback is SD 1.x's map (the factors
-// A1111 ships as "Approx cheap", fitted by Keturn).
+// The cheapest step preview: a linear map from the latent channels (+ a bias) to RGB, one colour per latent pixel.
+// SD 1.x's map (the factors A1111 ships as "Approx cheap", fitted by Keturn) is the fallback where a model's own
+// patch projection (patch-projection.ts, preview-projection.ts) cannot be fitted, and the preview of last resort.
 import type { PreviewImage } from './engine-types';
 
 /** Rows: one per latent channel, then the bias; columns: R, G, B on a 0–1 scale. */
@@ -38,41 +38,4 @@ export function latentPreview(
     }
   }
   return { width, height, rgb };
-}
-
-/**
- * Least squares: the (C+1)×3 projection minimising ‖[X 1]·P − Y‖², from `features` (rows of C latent values) and
- * `targets` (rows of 3 colour values). Solved by the normal equations, which are (C+1)×(C+1) and well conditioned
- * for latents of unit scale; a tiny ridge keeps a constant channel from making them singular.
- */
-export function fitProjection(features: number[][], targets: number[][]): LatentProjection {
-  const n = features[0].length + 1;
-  const ata = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-  const aty = Array.from({ length: n }, () => [0, 0, 0]);
-  features.forEach((row, r) => {
-    const a = [...row, 1];
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) ata[i][j] += a[i] * a[j];
-      for (let k = 0; k < 3; k++) aty[i][k] += a[i] * targets[r][k];
-    }
-  });
-  for (let i = 0; i < n; i++) ata[i][i] += 1e-9 * features.length;
-  return solve(ata, aty);
-}
-
-/** Gaussian elimination with partial pivoting: A·X = B for a square A, B with several columns. */
-function solve(a: number[][], b: number[][]): number[][] {
-  const n = a.length;
-  const m = a.map((row, i) => [...row, ...b[i]]);
-  for (let col = 0; col < n; col++) {
-    let pivot = col;
-    for (let r = col + 1; r < n; r++) if (Math.abs(m[r][col]) > Math.abs(m[pivot][col])) pivot = r;
-    [m[col], m[pivot]] = [m[pivot], m[col]];
-    for (let r = 0; r < n; r++) {
-      if (r === col) continue;
-      const f = m[r][col] / m[col][col];
-      for (let c = col; c < m[r].length; c++) m[r][c] -= f * m[col][c];
-    }
-  }
-  return m.map((row, i) => row.slice(n).map((v) => v / m[i][i]));
 }

@@ -6,6 +6,7 @@ import type { PreviewImage } from './engine-types';
 import { tensorToRgb } from './image-tensor';
 import type { PredictionType } from './model-folder';
 import { alphaCumprodAt, predictedOriginal } from './predicted-original';
+import { projectPatches } from './patch-projection';
 import { latentPreview } from './preview';
 import type { ProjectionModel, ProjectionStore } from './preview-projection';
 
@@ -73,7 +74,7 @@ export function createStepPreviewer(input: StepPreviewerInput): (state: StepStat
     // The fastest decode seen: the first at a size also pays the runtime's warm-up.
     const ms = performance.now() - started;
     resources.decodeMs.set(sizeKey, Math.min(ms, resources.decodeMs.get(sizeKey) ?? ms));
-    return { width, height, rgb: tensorToRgb(decoded.data, 0, width, height) };
+    return { width, height, rgb: tensorToRgb(decoded.data, 0, width, height), source: 'decode' };
   }
 
   async function project(x0: Float32Array): Promise<PreviewImage> {
@@ -82,7 +83,7 @@ export function createStepPreviewer(input: StepPreviewerInput): (state: StepStat
       decode: (latents, d) => decoder.decode(latents, d),
       encode: encoder && (async (image, d) => meanLatents(await (await encoder()).encode(image, d))),
     });
-    return latentPreview(x0, dims, projection);
+    return { ...projectPatches(x0, dims, projection), source: 'projection' };
   }
 
   /** Whether this step's preview is a decode; the first preview in 'auto' measures the decoder if no one has. */
