@@ -2,8 +2,12 @@
 // scaled to the result's size as the page shows it, against the result itself (mean absolute difference, 0–255).
 import { expect, test } from './support/fixtures';
 
-/** Bound on the mean absolute difference between the last preview and the result, per 8-bit channel. */
-const MAX_MEAN_DIFFERENCE = 12;
+/**
+ * Bound on the mean absolute difference between the last preview and the result, per 8-bit channel, whichever way
+ * the preview was made: a VAE decode of x̂₀ (when it fits 15 % of the job) lands under 1, the model's fitted patch
+ * projection (otherwise) at 22–26 on the bundled model.
+ */
+const MAX_MEAN_DIFFERENCE = 30;
 
 test('the preview at the last step resembles the final image', async ({ studio }) => {
   const { page } = studio;
