@@ -16,7 +16,7 @@ import { createInlineWorker } from './engine/jobs/inline-worker';
 import { createJobQueue, type JobQueue, type WorkerLike } from './engine/jobs/job-queue';
 import type { WorkerInit } from './engine/jobs/worker-protocol';
 import { createEventHub, type EventHub } from './event-hub';
-import { openStudioDb, studioDbPath, type StudioDb } from './gallery/database';
+import { openStudioDb, refreshStatistics, studioDbPath, type StudioDb } from './gallery/database';
 import { createGallery, type Gallery } from './gallery/gallery';
 import { galleryHandlers } from './gallery/handlers';
 import type { GalleryGenerate } from './gallery/reproduce';
@@ -292,7 +292,7 @@ export function createStudio(options: StudioOptions): Studio {
       await queue?.close();
       await inspector.dispose();
       await reconciled;
-      db.pragma('optimize');
+      refreshStatistics(db);
       db.close();
     },
   };

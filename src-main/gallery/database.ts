@@ -37,7 +37,7 @@ export function openStudioDb(dataDir: string, options: OpenOptions = {}): Studio
     // Statistics for the planner (index or scan, per filter), refreshed only when tables changed a lot; the limit
     // keeps a first analysis of 100,000 rows to a few milliseconds.
     db.pragma('analysis_limit = 1000');
-    db.pragma('optimize = 0x10002');
+    refreshStatistics(db, 0x10002);
   } catch (error) {
     db.close();
     throw error;
@@ -84,4 +84,17 @@ function backup(db: StudioDb, dataDir: string, version: number): string {
   // VACUUM INTO writes a consistent, compact copy, synchronously, while the database stays open.
   db.prepare('VACUUM INTO ?').run(file);
   return file;
+}
+
+/**
+ * PRAGMA optimize: fresh planner statistics where tables changed a lot. Opportunistic: it reads and then writes
+ * (ANALYZE) outside an IMMEDIATE transaction, so while another process writes it may meet "database is locked" at once;
+ * the statistics then wait for the next open or close instead of failing the command that asked.
+ */
+export function refreshStatistics(db: StudioDb, mask?: number): void {
+  try {
+    db.pragma(mask === undefined ? 'optimize' : `optimize = 0x${mask.toString(16)}`);
+  } catch (error) {
+    if (!(error instanceof Database.SqliteError && error.code.startsWith('SQLITE_BUSY'))) throw error;
+  }
 }

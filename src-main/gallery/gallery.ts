@@ -21,7 +21,7 @@ import { createBrowser } from './browse';
 import { createFacets } from './facets';
 import { bulkInsert } from './bulk-insert';
 import { fileOf, type GalleryContext } from './context';
-import type { StudioDb } from './database';
+import { refreshStatistics, type StudioDb } from './database';
 import { exportRecords, type ExportReport } from './export-records';
 import { folderSources, importSources, type ImportSource } from './import-files';
 import { savePlotGrid } from './plot-grid';
@@ -164,7 +164,7 @@ export function createGallery(deps: GalleryDeps) {
       const flagged = [...report.missing, ...report.found];
       announce('gallery.updated', flagged);
       // Fresh statistics let the planner choose between an index and a scan for each filter.
-      deps.db.pragma('optimize');
+      refreshStatistics(deps.db);
       return report;
     },
     boards: createBoards(deps.db),
