@@ -11,6 +11,10 @@ const unwanted = [
   '--disable-features=AudioServiceOutOfProcess,IsolateOrigins,site-per-process',
 ];
 
+// No GPU on the test machines: Chromium's own CPU raster for canvases and pages, not GPU raster emulated in software
+// (SwiftShader), whose flushes stall frames for 60–660 ms and would make frame timings measure the emulator.
+const cpuRaster = ['--disable-accelerated-2d-canvas', '--disable-gpu-rasterization'];
+
 // The machine is offline: keep Chromium from reaching out on its own.
 const quiet = [
   '--disable-background-networking',
@@ -26,10 +30,10 @@ export async function browserLaunchOptions(): Promise<LaunchOptions> {
   try {
     const { default: chromium } = await import('@sparticuz/chromium');
     const executablePath = await chromium.executablePath();
-    return { executablePath, args: [...chromium.args.filter((a) => !unwanted.includes(a)), ...quiet] };
+    return { executablePath, args: [...chromium.args.filter((a) => !unwanted.includes(a)), ...cpuRaster, ...quiet] };
   } catch (error) {
     if (existsSync('/usr/bin/chromium'))
-      return { executablePath: '/usr/bin/chromium', args: ['--no-sandbox', ...quiet] };
+      return { executablePath: '/usr/bin/chromium', args: ['--no-sandbox', ...cpuRaster, ...quiet] };
     throw new Error(`No Chromium for the e2e tests: ${String(error)}`, { cause: error });
   }
 }
