@@ -8,39 +8,12 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { createEngine } from './engine';
 import type { GenerateParams, StepInfo } from './engine-types';
 import { decodePngRgb } from '../formats/png/png-metadata';
-import type { SchedulerId } from './schedulers/scheduler';
+import { readReferenceIndex, referenceParams, referencesDir } from './test-support/diffusers-references';
 
 const fixtures = join(import.meta.dirname, 'test-fixtures');
-const references = join(fixtures, 'references');
+const references = referencesDir;
 
-interface ReferenceCase {
-  id: string;
-  model: string;
-  alsoFor: string[];
-  scheduler: SchedulerId;
-  prompt: string;
-  negative: string;
-  seed: number;
-  steps: number;
-  guidance: number;
-  batch: number;
-  strength: number | null;
-  width: number;
-  height: number;
-  initImage?: string;
-  /** Inpainting: the mask PNG and the engine settings that give diffusers' own output (no blur, no paste-back). */
-  mask?: string;
-  maskBlur?: number;
-  keepDecoded?: boolean;
-  images: string[];
-  unetTimesteps: number[];
-  latents: { dims: number[]; first16: number[]; sum: number; absSum: number };
-}
-
-const index = JSON.parse(readFileSync(join(references, 'index.json'), 'utf8')) as {
-  cases: ReferenceCase[];
-  tokenizer: { examples: Record<string, Record<string, number[]>> };
-};
+const index = readReferenceIndex();
 const engine = createEngine({ providers: 'cpu', threads: 1 });
 const measured: string[] = [];
 afterAll(async () => {
@@ -62,17 +35,7 @@ const runs = index.cases
 
 describe('images match diffusers', () => {
   test.each(runs)('%s', async (_name, c, model) => {
-    const params: GenerateParams = {
-      prompt: c.prompt,
-      negative: c.negative,
-      seed: BigInt(c.seed),
-      steps: c.steps,
-      guidance: c.guidance,
-      scheduler: c.scheduler,
-      width: c.width,
-      height: c.height,
-      batch: c.batch,
-    };
+    const params = referenceParams(c);
     if (c.initImage) {
       const init = decodePngRgb(readFileSync(join(references, c.initImage)));
       params.initImage = { width: init.width, height: init.height, data: init.rgb };

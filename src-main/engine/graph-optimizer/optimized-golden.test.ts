@@ -5,9 +5,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { readReferenceIndex, referenceParams } from '../test-support/diffusers-references';
 import { decodePngRgb } from '../../formats/png/png-metadata';
 import { createEngine } from '../engine';
-import type { SchedulerId } from '../schedulers/scheduler';
 import { optimizeModelFolder } from '.';
 
 const fixtures = join(import.meta.dirname, '../test-fixtures');
@@ -15,17 +15,7 @@ const references = join(fixtures, 'references');
 const work = mkdtempSync(join(tmpdir(), 'optimized-golden-'));
 const engine = createEngine({ providers: 'cpu', threads: 1 });
 
-interface ReferenceCase {
-  id: string;
-  scheduler: SchedulerId;
-  prompt: string;
-  negative: string;
-  seed: number;
-  steps: number;
-  guidance: number;
-  images: string[];
-}
-const cases = (JSON.parse(readFileSync(join(references, 'index.json'), 'utf8')) as { cases: ReferenceCase[] }).cases;
+const { cases } = readReferenceIndex();
 
 const copies = [
   ['tiny-sd', 'fused', ['txt2img-pndm', 'txt2img-euler-a', 'txt2img-dpmpp-2m']],
@@ -53,16 +43,7 @@ describe('optimised fp32 graphs still match diffusers', () => {
   );
   test.each(runs)('%s', async (_name, model, variant, id) => {
     const c = cases.find((x) => x.id === id)!;
-    const result = await engine.generate(join(work, model, variant), {
-      prompt: c.prompt,
-      negative: c.negative,
-      seed: BigInt(c.seed),
-      steps: c.steps,
-      guidance: c.guidance,
-      scheduler: c.scheduler,
-      width: 64,
-      height: 64,
-    });
+    const result = await engine.generate(join(work, model, variant), referenceParams(c));
     const ref = decodePngRgb(readFileSync(join(references, c.images[0])));
     let max = 0;
     let over1 = 0;

@@ -11,7 +11,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createEngine, type GenerateParams } from '../../engine';
+import { createEngine } from '../../engine';
+import { readReferenceIndex, referenceParams } from '../../engine/test-support/diffusers-references';
 import { decodePngRgb } from '../../formats/png/png-metadata';
 import { importCheckpoint, type CheckpointImportResult } from './import-checkpoint';
 
@@ -19,23 +20,7 @@ const engineFixtures = path.join(import.meta.dirname, '../../engine/test-fixture
 const references = path.join(engineFixtures, 'references');
 const checkpoint = path.join(import.meta.dirname, 'fixtures', 'tiny-ldm.safetensors');
 
-interface ReferenceCase {
-  id: string;
-  model: string;
-  scheduler: GenerateParams['scheduler'];
-  prompt: string;
-  negative: string;
-  seed: number;
-  steps: number;
-  guidance: number;
-  batch: number;
-  width: number;
-  height: number;
-  images: string[];
-}
-const cases = (
-  JSON.parse(readFileSync(path.join(references, 'index.json'), 'utf8')) as { cases: ReferenceCase[] }
-).cases;
+const { cases } = readReferenceIndex();
 const golden = [
   'txt2img-pndm',
   'txt2img-ddim',
@@ -89,17 +74,7 @@ describe('an imported LDM checkpoint makes diffusers’ images', () => {
   test.each([...golden, ...goldenFp16].map(([c, model]) => [`${c.id} (${model ?? c.model})`, c, model] as const))(
     '%s',
     async (_name, c, model) => {
-    const result = await engine.generate(imported.get(model ?? c.model)!.folder, {
-      prompt: c.prompt,
-      negative: c.negative,
-      seed: BigInt(c.seed),
-      steps: c.steps,
-      guidance: c.guidance,
-      scheduler: c.scheduler,
-      width: c.width,
-      height: c.height,
-      batch: c.batch,
-    });
+    const result = await engine.generate(imported.get(model ?? c.model)!.folder, referenceParams(c));
     c.images.forEach((file, i) => {
       const ref = decodePngRgb(readFileSync(path.join(references, file)));
       const image = result.images[i];
