@@ -9,7 +9,8 @@ export default defineConfig<{ target: Target }>({
   fullyParallel: false,
   workers: 1,
   reporter: 'list',
-  use: { screenshot: 'off', trace: 'off' },
+  // A click on a control that never becomes usable fails naming it, not as the whole test's timeout.
+  use: { screenshot: 'off', trace: 'off', actionTimeout: 20_000, navigationTimeout: 30_000 },
   projects: [
     {
       name: 'browser',

@@ -137,3 +137,41 @@ test('a canvas that could not be loaded is never overwritten by the blank one sh
   expect(saved).toHaveLength(0);
   expect(sketch.saveState).toBe('failed');
 });
+
+test('steps taken while a save is on its way are all kept, in memory and in the next save', async () => {
+  const { fake, saved } = studio();
+  // The first save waits at the main process until released; later ones go straight through.
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let arrived: () => void = () => {};
+  const reached = new Promise<void>((resolve) => (arrived = resolve));
+  let saves = 0;
+  const slow = {
+    ...fake,
+    api: {
+      call: async (method: string, input: unknown) => {
+        if (method === 'canvas.save' && saves++ === 0) {
+          arrived();
+          await gate;
+        }
+        return fake.api.call(method as never, input as never);
+      },
+    },
+  } as unknown as StudioState;
+  const sketch = new SketchState(slow);
+  await sketch.load();
+  sketch.addStroke('sketch', stroke('brush'));
+  const first = sketch.save();
+  await reached;
+  sketch.addStroke('sketch', stroke('eraser'));
+  sketch.addStroke('mask', stroke('brush'));
+  release();
+  await first;
+  expect(sketch.history.past).toHaveLength(3);
+  await sketch.save();
+  expect(saved.at(-1)!.past).toHaveLength(3);
+  let undone = 0;
+  for (; sketch.canUndo; undone++) sketch.undo();
+  expect(undone).toBe(3);
+  expect(sketch.isBlank).toBe(true);
+});

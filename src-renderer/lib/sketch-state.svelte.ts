@@ -278,8 +278,11 @@ export class SketchState {
       // Pictures no step refers to any more are let go (the store deletes their files).
       const named = picturesOf(this.history);
       this.pictures = Object.fromEntries(Object.entries(this.pictures).filter(([key]) => named.has(key)));
-      const dropped = this.history.past.length - stored.past.length;
-      if (dropped > 0) this.history = { ...this.history, past: this.history.past.slice(dropped) };
+      // The steps the saved form left out go from memory too. Only those: the user may have drawn or undone while
+      // the save was on its way, so the current history is not the one measured.
+      const left = snapshot.history.past.slice(0, snapshot.history.past.length - stored.past.length);
+      if (left.length > 0)
+        this.history = { ...this.history, past: this.history.past.filter((doc) => !left.includes(doc)) };
       if (this.saveTimer === undefined) this.saveState = 'saved';
     } catch (error) {
       this.saveState = 'failed';
