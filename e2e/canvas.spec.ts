@@ -1,4 +1,3 @@
-import os from 'node:os';
 import type { Page } from '@playwright/test';
 import { decode, encode } from 'fast-png';
 import { documentScreenshot, expect, test } from './support/fixtures';
@@ -352,6 +351,8 @@ test('the page keeps its frames while a 20-step job runs and the user draws', as
   await page.waitForTimeout(3000);
   const baseline = (await idle()).worst;
 
+  // The studio has just started: this first job also loads the model, measures the providers and fits the model's
+  // preview projection, all while the user keeps drawing.
   await page.getByTestId('generate-button').click();
   await page.getByTestId('tab-sketch').click();
   const stop = await watchFrames(page);
@@ -368,13 +369,5 @@ test('the page keeps its frames while a 20-step job runs and the user draws', as
       `(idle page on this machine: ${baseline.toFixed(1)} ms); main-thread long tasks: ${longTasks.join(', ') || 'none'}`,
   );
   expect(strokes).toBeGreaterThan(2);
-  // The engine takes a core of its own (its server runs below the window's priority); the window's process needs
-  // others to draw with. On fewer than 4 cores frames stall for want of a core, whatever the page does: the figures
-  // above are printed, the bound is checked where it means something.
-  test.skip(
-    os.cpus().length < 4,
-    `${os.cpus().length} cores: the window and the engine share too few to hold 50 ms frames ` +
-      `(measured: worst gap ${worst.toFixed(0)} ms, idle ${baseline.toFixed(0)} ms)`,
-  );
   expect(worst).toBeLessThan(50);
 });

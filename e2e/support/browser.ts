@@ -3,17 +3,28 @@
 import { existsSync } from 'node:fs';
 import type { LaunchOptions } from '@playwright/test';
 
-// Flags that would weaken the very protections the tests check (same-origin policy, CSP-relevant isolation).
+// Flags that would weaken the very protections the tests check (same-origin policy, CSP-relevant isolation), or run
+// the browser as no desktop does (all of it in one process).
 const unwanted = [
   '--disable-web-security',
   '--allow-running-insecure-content',
   '--disable-site-isolation-trials',
   '--disable-features=AudioServiceOutOfProcess,IsolateOrigins,site-per-process',
+  '--single-process',
+  '--no-zygote',
 ];
 
-// No GPU on the test machines: Chromium's own CPU raster for canvases and pages, not GPU raster emulated in software
-// (SwiftShader), whose flushes stall frames for 60–660 ms and would make frame timings measure the emulator.
-const cpuRaster = ['--disable-accelerated-2d-canvas', '--disable-gpu-rasterization'];
+// No GPU on the test machines: Chromium draws as it does on a desktop without one (software compositing, CPU raster),
+// not through a GPU emulated in software (SwiftShader), whose threads take a core for 20–50 ms a frame and would make
+// frame timings measure the emulator.
+const emulatedGpu = [
+  '--in-process-gpu',
+  '--ignore-gpu-blocklist',
+  '--use-gl=angle',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+];
+const noGpu = ['--disable-gpu'];
 
 // The machine is offline: keep Chromium from reaching out on its own.
 const quiet = [
@@ -30,10 +41,11 @@ export async function browserLaunchOptions(): Promise<LaunchOptions> {
   try {
     const { default: chromium } = await import('@sparticuz/chromium');
     const executablePath = await chromium.executablePath();
-    return { executablePath, args: [...chromium.args.filter((a) => !unwanted.includes(a)), ...cpuRaster, ...quiet] };
+    const kept = chromium.args.filter((a) => !unwanted.includes(a) && !emulatedGpu.includes(a));
+    return { executablePath, args: [...kept, ...noGpu, ...quiet] };
   } catch (error) {
     if (existsSync('/usr/bin/chromium'))
-      return { executablePath: '/usr/bin/chromium', args: ['--no-sandbox', ...cpuRaster, ...quiet] };
+      return { executablePath: '/usr/bin/chromium', args: ['--no-sandbox', ...noGpu, ...quiet] };
     throw new Error(`No Chromium for the e2e tests: ${String(error)}`, { cause: error });
   }
 }

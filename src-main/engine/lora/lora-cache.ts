@@ -13,6 +13,7 @@ import type { PipelineModel } from '../pipeline';
 import type { LoraComponent } from './lora-keys';
 import { hasExternalData, mergeLorasToFolder } from './merge-external';
 import { mergeLoras } from './merge-lora';
+import { loraWarning } from './lora-notice';
 
 type Model = PipelineModel & { sessions: () => GraphSession[] };
 
@@ -119,14 +120,14 @@ async function mergeModel(
   const unetMerge = await mergeGraph(files.unet, 'unet', loras, join(workDir, 'unet'));
   const teMerge = await mergeGraph(files.textEncoder, 'text_encoder', loras, join(workDir, 'text_encoder'));
   const warnings: string[] = [];
-  // One warning per LoRA, naming every key that changed nothing, rather than one per key.
   for (const lora of loras) {
     const prefix = `${lora.name}: `;
-    const ignored = [...unetMerge.warnings, ...teMerge.warnings].filter((w) => w.startsWith(prefix));
+    const ignored = [...unetMerge.warnings, ...teMerge.warnings]
+      .filter((w) => w.startsWith(prefix))
+      .map((w) => w.slice(prefix.length));
     const count = (unetMerge.merged.get(lora.name) ?? 0) + (teMerge.merged.get(lora.name) ?? 0);
-    if (ignored.length === 0) continue;
-    const what = count === 0 ? 'changed nothing in this model' : `merged ${count} modules`;
-    warnings.push(`LoRA ${lora.name} ${what}; ${ignored.map((w) => w.slice(prefix.length)).join('; ')}`);
+    const warning = loraWarning(lora.name, count, ignored);
+    if (warning) warnings.push(warning);
   }
   const changed = (m: GraphMerge) => m.bytes !== undefined || m.path !== undefined;
   const unet = changed(unetMerge) ? await openUNet(unetMerge.path ?? files.unet, settings, unetMerge.bytes) : null;
