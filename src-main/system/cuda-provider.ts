@@ -2,9 +2,10 @@
 // `npm install`: package.json's allowScripts denies it, so offline installs work), and this module reports what the
 // provider still needs from the system — the CUDA 12 runtime, cuDNN 9 and the NVIDIA driver — by their file names.
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { systemLibraries, type LibrarySearch } from '../fs/system-libraries';
 
 /** What libonnxruntime_providers_cuda.so (CUDA 12 build) loads, with what provides it. */
 export const cudaRuntimeLibraries: readonly { file: string; from: string }[] = [
@@ -34,15 +35,11 @@ export interface CudaProviderReport {
   ready: boolean;
 }
 
-export interface CudaProviderDeps {
+export interface CudaProviderDeps extends LibrarySearch {
   platform?: string;
   arch?: string;
   /** onnxruntime-node's package folder; default: resolved from this module. */
   packageDir?: string | null;
-  /** Folders searched for system libraries besides the linker cache (default LD_LIBRARY_PATH's). */
-  libraryDirs?: readonly string[];
-  /** The linker cache's list of library names (default `ldconfig -p`). */
-  linkerCache?: () => Promise<string>;
   /** Runs `node script args` in `cwd`; default a child process with a time limit. */
   runNode?: (script: string, args: string[], cwd: string) => Promise<{ code: number; output: string }>;
 }
@@ -112,29 +109,6 @@ function installerMessage(code: number, output: string, ok: boolean): string {
   const detail = last ? `: ${last.slice(0, 300)}` : '';
   if (offline) return `could not download the CUDA provider (no network to api.nuget.org?)${detail}`;
   return `onnxruntime-node's installer failed (exit ${code})${detail}`;
-}
-
-async function systemLibraries(deps: CudaProviderDeps): Promise<Set<string>> {
-  const names = new Set<string>();
-  const cache = await (deps.linkerCache ?? ldconfigList)().catch(() => '');
-  for (const match of cache.matchAll(/^\s*(\S+\.so[.\d]*)\s/gm)) names.add(match[1]);
-  const dirs = deps.libraryDirs ?? (process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean);
-  for (const dir of dirs) for (const name of safeList(dir)) names.add(name);
-  return names;
-}
-
-function safeList(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
-
-function ldconfigList(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile('ldconfig', ['-p'], { timeout: 10_000 }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
-  });
 }
 
 function packageVersion(packageDir: string): string | null {
