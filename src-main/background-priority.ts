@@ -1,8 +1,9 @@
 // `studio serve` runs jobs for a window that lives in another process (a browser). On a machine with few cores a job
 // — and the model load, measurement and preview fitting before its first step — would take the cores that window needs
-// to draw, so the server yields them. On Linux a priority belongs to a thread: every thread the process already has
-// (V8's and libuv's pools start before any of our code) is lowered, and threads started later (the engine's worker,
-// ONNX Runtime's) inherit it. Not used in the desktop app, whose main process also routes the window's input.
+// to draw, so the server yields them. The engine's worker lowers its own thread wherever it runs (the desktop app
+// included: engine/jobs/worker-priority.ts); the server lowers everything else as well (encoding, saving, serving). On
+// Linux a priority belongs to a thread: every thread the process already has (V8's and libuv's pools start before any
+// of our code) is lowered, and threads started later inherit it.
 import { readdirSync } from 'node:fs';
 import os from 'node:os';
 

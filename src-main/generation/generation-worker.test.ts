@@ -1,11 +1,12 @@
 // The app's path: jobs submitted through the contract run in the engine's worker thread (the built
 // dist-main/engine-worker.js), report steps, save their images, and stop within a step when cancelled.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../api/dispatch';
+import { ENGINE_NICENESS } from '../engine/jobs/worker-priority';
 import { appRoot } from '../app-paths';
 import type { EventName, Events } from '../shared/contract';
 import { createStudio, type Studio } from '../studio';
@@ -71,6 +72,20 @@ describe('generation in the worker thread', () => {
     expect(done.provider).toBe('cpu');
     expect(existsSync(path.join(dataDir, done.images[0].media))).toBe(true);
   });
+
+  it.runIf(process.platform === 'linux')(
+    'runs the engine below the main thread: its worker and the threads it started are lowered, the main one is not',
+    () => {
+      const niceOf = (tid: string) =>
+        Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
+      const threads = readdirSync('/proc/self/task');
+      const main = niceOf(String(process.pid));
+      expect(main).toBe(os.getPriority(0));
+      const lowered = threads.filter((tid) => niceOf(tid) === Math.max(main, ENGINE_NICENESS));
+      expect(lowered.length).toBeGreaterThan(0);
+      if (main < ENGINE_NICENESS) expect(lowered).not.toContain(String(process.pid));
+    },
+  );
 
   it('stops a job within a step when it is cancelled', async () => {
     let steps = 0;

@@ -5,10 +5,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createEngine } from '../engine';
 import { createJobRunner } from './run-job';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol';
+import { lowerThisThread } from './worker-priority';
 
 const port = parentPort;
 if (!port) throw new Error('engine-worker must run in a worker thread');
 const init = workerData as WorkerInit;
+const priorityProblem = lowerThisThread();
 const post = (message: FromWorker) => {
   const transfer = message.type === 'done' ? message.result.images.map((i) => i.rgb.buffer as ArrayBuffer) : [];
   port.postMessage(message, transfer);
@@ -19,5 +21,6 @@ const engine = createEngine({
   cacheDir: init.cacheDir,
   log: (message) => post({ type: 'log', message }),
 });
+if (priorityProblem) post({ type: 'log', message: priorityProblem });
 const runner = createJobRunner(engine, post);
 port.on('message', (message: ToWorker) => runner.handle(message));
