@@ -37,7 +37,7 @@ it('install-cuda without a network says the download failed and what the system 
     arch: 'x64',
     packageDir,
     libraryDirs: [],
-    linkerCache: async () => '\tlibcuda.so.1 (libc6,x86-64) => /usr/lib/libcuda.so.1\n',
+    linkerCache: () => '\tlibcuda.so.1 (libc6,x86-64) => /usr/lib/libcuda.so.1\n',
   });
   expect(code).toBe(1);
   const text = c.out.join('\n');

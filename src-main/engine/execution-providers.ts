@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { listSupportedBackends } from 'onnxruntime-node';
 import type { ExecutionProviderInfo } from '../shared/system-types';
+import { vulkanLoaderProblem } from './acceleration/vulkan-loader';
 
 export type ProviderId = 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
 export type ProviderPreference = 'auto' | ProviderId;
@@ -57,7 +58,11 @@ export function listAvailableProviders(): ExecutionProviderInfo[] {
     if (id === 'cpu') return { id, available: true };
     if (!backends.has(id)) return { id, available: false, note: 'not in this ONNX Runtime build for this platform' };
     if (backends.get(id)) {
-      return id === 'webgpu' ? { id, available: true, note: 'experimental in ONNX Runtime' } : { id, available: true };
+      if (id !== 'webgpu') return { id, available: true };
+      const problem = process.platform === 'linux' ? vulkanLoaderProblem() : null;
+      return problem
+        ? { id, available: false, note: problem }
+        : { id, available: true, note: 'experimental in ONNX Runtime' };
     }
     const library = providerLibraries[id]?.[process.platform];
     if (library && dir && existsSync(join(dir, library))) return { id, available: true };

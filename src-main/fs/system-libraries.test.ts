@@ -12,9 +12,9 @@ const cacheFile = (...names: string[]) =>
   `ld.so-1.7.0\0glibc-ld.so.cache1.1\x05\0\0\0\x03\x03${names.flatMap((n) => [n, `/usr/lib/x86_64-linux-gnu/${n}`]).join('\0')}\0`;
 
 describe('the libraries the dynamic linker would find', () => {
-  it('reads the names in the linker cache, and only whole names', async () => {
-    const found = await systemLibraries({
-      linkerCache: async () => cacheFile('libc.so.6', 'libvulkan.so.1', 'libcudart.so.12.4'),
+  it('reads the names in the linker cache, and only whole names', () => {
+    const found = systemLibraries({
+      linkerCache: () => cacheFile('libc.so.6', 'libvulkan.so.1', 'libcudart.so.12.4'),
       libraryDirs: [],
     });
     expect(found.has('libvulkan.so.1')).toBe(true);
@@ -23,20 +23,22 @@ describe('the libraries the dynamic linker would find', () => {
     expect(found.has('libcudart.so.12')).toBe(false);
   });
 
-  it('reads ldconfig -p output the same way', async () => {
-    const found = await systemLibraries({
-      linkerCache: async () => '\tlibcuda.so.1 (libc6,x86-64) => /usr/lib/libcuda.so.1\n',
+  it('reads ldconfig -p output the same way', () => {
+    const found = systemLibraries({
+      linkerCache: () => '\tlibcuda.so.1 (libc6,x86-64) => /usr/lib/libcuda.so.1\n',
       libraryDirs: [],
     });
     expect([...found]).toEqual(['libcuda.so.1']);
   });
 
-  it('lists the folders it is given, skipping ones that do not exist; a cache that cannot be read is no cache', async () => {
+  it('lists the folders it is given, skipping ones that do not exist; a cache that cannot be read is no cache', () => {
     const dir = path.join(temp, 'ld-path');
     mkdirSync(dir);
     writeFileSync(path.join(dir, 'libvulkan.so.1'), '');
-    const found = await systemLibraries({
-      linkerCache: () => Promise.reject(new Error('no cache')),
+    const found = systemLibraries({
+      linkerCache: () => {
+        throw new Error('no cache');
+      },
       libraryDirs: [path.join(temp, 'missing'), dir],
     });
     expect([...found]).toEqual(['libvulkan.so.1']);

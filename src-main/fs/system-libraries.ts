@@ -17,7 +17,7 @@ const defaultDirs = [
 
 export interface LibrarySearch {
   /** Text that holds the linker cache's library names: the cache file itself by default, or `ldconfig -p`'s output. */
-  linkerCache?: () => Promise<string>;
+  linkerCache?: () => string;
   /** Folders listed besides the cache; default LD_LIBRARY_PATH's, then the default folders. */
   libraryDirs?: readonly string[];
 }
@@ -26,18 +26,21 @@ export interface LibrarySearch {
 const libraryName = /(lib[\w+.-]*?\.so(?:\.\d+)*)(?=[\0\s]|$)/gm;
 
 /** The names of the libraries the linker would find. */
-export async function systemLibraries({ linkerCache = readLinkerCache, libraryDirs }: LibrarySearch = {}): Promise<
-  Set<string>
-> {
+export function systemLibraries({ linkerCache = readLinkerCache, libraryDirs }: LibrarySearch = {}): Set<string> {
   const names = new Set<string>();
-  const cache = await linkerCache().catch(() => '');
+  let cache = '';
+  try {
+    cache = linkerCache();
+  } catch {
+    // No cache: the folders below still count.
+  }
   for (const match of cache.matchAll(libraryName)) names.add(match[1]);
   const dirs = libraryDirs ?? [...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), ...defaultDirs];
   for (const dir of dirs) for (const name of safeList(dir)) names.add(name);
   return names;
 }
 
-async function readLinkerCache(): Promise<string> {
+function readLinkerCache(): string {
   return readFileSync('/etc/ld.so.cache').toString('latin1');
 }
 

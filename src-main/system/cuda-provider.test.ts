@@ -29,8 +29,7 @@ const runNode: CudaProviderDeps['runNode'] = (script, args, cwd) =>
   });
 
 const linux = { platform: 'linux', arch: 'x64', runNode, libraryDirs: [] } as const;
-const allRuntime = async () =>
-  cudaRuntimeLibraries.map((l) => `\t${l.file} (libc6,x86-64) => /usr/lib/${l.file}`).join('\n');
+const allRuntime = () => cudaRuntimeLibraries.map((l) => `\t${l.file} (libc6,x86-64) => /usr/lib/${l.file}`).join('\n');
 
 describe('studio gpu install-cuda, offline', () => {
   it('reports a failed download as such, and lists the missing CUDA/cuDNN libraries', async () => {
@@ -38,7 +37,7 @@ describe('studio gpu install-cuda, offline', () => {
       'offline',
       `console.error('Error: getaddrinfo ENOTFOUND api.nuget.org'); process.exit(1);`,
     );
-    const report = await installCudaProvider({ ...linux, packageDir, linkerCache: async () => '' });
+    const report = await installCudaProvider({ ...linux, packageDir, linkerCache: () => '' });
     expect(report.installer).toEqual({
       ok: false,
       message:
@@ -68,7 +67,7 @@ describe('studio gpu install-cuda, offline', () => {
 
   it('names only the libraries that are missing (a CUDA 13 system for a CUDA 12 provider)', async () => {
     const packageDir = fakePackage('cuda13', '');
-    const cache = async () => '\tlibcudart.so.13 (libc6,x86-64) => /usr/local/cuda-13.0/lib/libcudart.so.13\n';
+    const cache = () => '\tlibcudart.so.13 (libc6,x86-64) => /usr/local/cuda-13.0/lib/libcudart.so.13\n';
     const report = await checkCudaProvider({ ...linux, packageDir, linkerCache: cache });
     expect(report.missingRuntime.map((l) => l.file)).toContain('libcudart.so.12');
     const dir = path.join(temp, 'ld-path');

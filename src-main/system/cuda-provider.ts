@@ -63,7 +63,7 @@ export async function checkCudaProvider(deps: CudaProviderDeps = {}): Promise<Cu
     file,
     present: bindingDir !== null && existsSync(path.join(bindingDir, file)),
   }));
-  const found = supported ? await systemLibraries(deps) : new Set<string>();
+  const found = supported ? systemLibraries(deps) : new Set<string>();
   const missingRuntime = supported ? cudaRuntimeLibraries.filter((l) => !found.has(l.file)) : [];
   return {
     platform: `${platform}/${arch}`,

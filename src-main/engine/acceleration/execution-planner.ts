@@ -17,7 +17,6 @@ import { timeUNetCall, type UNetCallShape } from './measure-unet';
 import { createOptimizedCache, type BuildProgress, type OptimizedCache, type Precision } from './optimized-cache';
 import type { GraphOptimizer } from './optimizer-types';
 import { probeModel } from './probe-model';
-import { vulkanLoaderProblem } from './vulkan-loader';
 import { autoCandidates, chooseProvider, rankedOrder, type ProviderFigures } from './provider-choice';
 
 export interface PlannerOptions {
@@ -78,11 +77,7 @@ const graphFolders: Record<'textEncoder' | 'unet' | 'vaeDecoder' | 'vaeEncoder',
 export function createExecutionPlanner(options: PlannerOptions): ExecutionPlanner {
   const platform = options.platform ?? process.platform;
   const available = options.available ?? listAvailableProviders;
-  const probe =
-    options.probe ??
-    (async (provider: ProviderId) =>
-      (provider === 'webgpu' && platform === 'linux' ? await vulkanLoaderProblem() : null) ??
-      probeProvider(provider, probeModel()));
+  const probe = options.probe ?? ((provider: ProviderId) => probeProvider(provider, probeModel()));
   const timeCall = options.timeCall ?? timeUNetCall;
   const cache: OptimizedCache | null =
     options.cacheDir && options.optimizer
