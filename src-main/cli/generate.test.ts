@@ -6,6 +6,7 @@ import path from 'node:path';
 import { encode } from 'fast-png';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appRoot } from '../app-paths';
+import { listAvailableProviders } from '../engine';
 import { decodePngRgb, readPngMetadata } from '../formats/png/png-metadata';
 import { main } from './main';
 
@@ -381,5 +382,17 @@ describe('studio generate --provider auto on this CPU-only machine', () => {
     expect(exact.code).toBe(0);
     const pixels = (name: string) => decodePngRgb(readFileSync(path.join(dir, name))).rgb;
     expect(Buffer.from(pixels('auto-2.png')).equals(Buffer.from(pixels('auto-cpu.png')))).toBe(true);
+  });
+
+  // A provider this build knows but this machine cannot run (CUDA without its library, say).
+  const missing = listAvailableProviders().find((p) => !p.available);
+  it.skipIf(!missing)('says so when an explicit provider is not available here, and runs on the CPU', async () => {
+    const args = ['generate', '--model', model, '--prompt', 'a dot', '--steps', '2', '--seed', '1', '--json'];
+    const result = await run([...args, '--provider', missing!.id, '--out', path.join(dir, 'unavailable.png')]);
+    expect(result.code).toBe(0);
+    expect(result.error).toContain(
+      `warning: execution provider ${missing!.id} is unavailable (${missing!.note}); falling back to cpu`,
+    );
+    expect((JSON.parse(result.out[0]) as { provider: string }).provider).toBe('cpu');
   });
 });

@@ -144,6 +144,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
           params.execution,
         );
         const warnings = [...plan.notices];
+        for (const notice of plan.notices) log(`warning: ${notice}`);
         const order = plan.required
           ? plan.order
           : plan.order.filter((p, i) => !failed.has(p) || i === plan.order.length - 1);
