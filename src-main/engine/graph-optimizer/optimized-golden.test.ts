@@ -1,17 +1,15 @@
 // The fused fp32 graphs against diffusers itself: cases of test-fixtures/references/index.json generated from
 // optimised copies of the fixture models, held to the golden test's tolerance (engine.golden.test.ts: each 8-bit
 // channel within 3 levels, ≥ 99 % within 1). The fixed-size copy covers the guided batch (2) the UNet was fixed to.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { readReferenceIndex, referenceParams } from '../test-support/diffusers-references';
-import { decodePngRgb } from '../../formats/png/png-metadata';
+import { afterAll, beforeAll, describe, test } from 'vitest';
+import { expectNearReference, readReferenceIndex, referenceParams } from '../test-support/diffusers-references';
 import { createEngine } from '../engine';
 import { optimizeModelFolder } from '.';
 
 const fixtures = join(import.meta.dirname, '../test-fixtures');
-const references = join(fixtures, 'references');
 const work = mkdtempSync(join(tmpdir(), 'optimized-golden-'));
 const engine = createEngine({ providers: 'cpu', threads: 1 });
 
@@ -44,15 +42,6 @@ describe('optimised fp32 graphs still match diffusers', () => {
   test.each(runs)('%s', async (_name, model, variant, id) => {
     const c = cases.find((x) => x.id === id)!;
     const result = await engine.generate(join(work, model, variant), referenceParams(c));
-    const ref = decodePngRgb(readFileSync(join(references, c.images[0])));
-    let max = 0;
-    let over1 = 0;
-    for (let k = 0; k < ref.rgb.length; k++) {
-      const d = Math.abs(result.images[0].rgb[k] - ref.rgb[k]);
-      max = Math.max(max, d);
-      if (d > 1) over1++;
-    }
-    expect(max).toBeLessThanOrEqual(3);
-    expect(over1 / ref.rgb.length).toBeLessThanOrEqual(0.01);
+    expectNearReference(result.images[0], c.images[0]);
   });
 });

@@ -2,7 +2,9 @@
 // itself) as the golden tests read them: the settings of each case, and the job that reproduces them.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GenerateParams } from '../engine-types';
+import { expect } from 'vitest';
+import { decodePngRgb } from '../../formats/png/png-metadata';
+import type { GenerateParams, GeneratedImage } from '../engine-types';
 import type { SchedulerId } from '../schedulers/scheduler';
 
 export const referencesDir = join(import.meta.dirname, '..', 'test-fixtures', 'references');
@@ -51,3 +53,25 @@ export const referenceParams = (c: ReferenceCase): GenerateParams => ({
   height: c.height,
   batch: c.batch,
 });
+
+/**
+ * engine-semantics.md's tolerance for an image against a reference PNG of referencesDir (same size, and every 8-bit channel within
+ * every 8-bit channel within 3 levels, at most 1 % of them more than 1 level off). Returns the figures, for reports.
+ */
+export function expectNearReference(
+  image: Pick<GeneratedImage, 'rgb' | 'width' | 'height'>,
+  file: string,
+): { max: number; overOne: number } {
+  const ref = decodePngRgb(readFileSync(join(referencesDir, file)));
+  expect([image.width, image.height]).toEqual([ref.width, ref.height]);
+  let max = 0;
+  let over = 0;
+  for (let k = 0; k < ref.rgb.length; k++) {
+    const d = Math.abs(image.rgb[k] - ref.rgb[k]);
+    max = Math.max(max, d);
+    if (d > 1) over++;
+  }
+  expect(max).toBeLessThanOrEqual(3);
+  expect(over / ref.rgb.length).toBeLessThanOrEqual(0.01);
+  return { max, overOne: over / ref.rgb.length };
+}

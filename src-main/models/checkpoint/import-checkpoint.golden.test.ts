@@ -6,18 +6,15 @@
 // imported graphs share: txt2img with integer timesteps on the ε model (the references truncate timesteps to int64
 // there, as its graph declares; an import takes them as float32 like torch), and txt2img on the v-prediction model
 // (float32 timesteps in both). Tolerance as engine-semantics.md: each 8-bit channel within 3 levels, ≥ 99 % within 1.
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createEngine } from '../../engine';
-import { readReferenceIndex, referenceParams } from '../../engine/test-support/diffusers-references';
-import { decodePngRgb } from '../../formats/png/png-metadata';
+import { expectNearReference, readReferenceIndex, referenceParams } from '../../engine/test-support/diffusers-references';
 import { importCheckpoint, type CheckpointImportResult } from './import-checkpoint';
 
 const engineFixtures = path.join(import.meta.dirname, '../../engine/test-fixtures');
-const references = path.join(engineFixtures, 'references');
 const checkpoint = path.join(import.meta.dirname, 'fixtures', 'tiny-ldm.safetensors');
 
 const { cases } = readReferenceIndex();
@@ -75,19 +72,7 @@ describe('an imported LDM checkpoint makes diffusers’ images', () => {
     '%s',
     async (_name, c, model) => {
     const result = await engine.generate(imported.get(model ?? c.model)!.folder, referenceParams(c));
-    c.images.forEach((file, i) => {
-      const ref = decodePngRgb(readFileSync(path.join(references, file)));
-      const image = result.images[i];
-      let max = 0;
-      let over1 = 0;
-      for (let k = 0; k < ref.rgb.length; k++) {
-        const d = Math.abs(image.rgb[k] - ref.rgb[k]);
-        max = Math.max(max, d);
-        if (d > 1) over1++;
-      }
-      expect(max).toBeLessThanOrEqual(3);
-      expect(over1 / ref.rgb.length).toBeLessThanOrEqual(0.01);
-    });
+    c.images.forEach((file, i) => expectNearReference(result.images[i], file));
   },
   );
 });
