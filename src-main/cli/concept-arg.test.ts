@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { appRoot } from '../app-paths';
 import { decodePngRgb } from '../formats/png/png-metadata';
 import { analyseShapes } from '../../tools/model-eval/shape-analysis';
-import { main } from './main';
+import { runCli } from './test-support/run-cli';
 
 const root = appRoot();
 const tinySd = path.join(root, 'src-main', 'engine', 'test-fixtures', 'models', 'tiny-sd');
@@ -15,14 +15,8 @@ const heart = path.join(root, 'models', 'tiny-shapes', 'concepts', 'heart.safete
 const dir = mkdtempSync(path.join(os.tmpdir(), 'studio-cli-concept-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(argv: string[]) {
-  const out: string[] = [];
-  const error: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), error: (l) => error.push(l) });
-  return { code, out, error };
-}
 const generate = (out: string, ...extra: string[]) =>
-  run([
+  runCli([
     'generate',
     '--model',
     tinySd,
@@ -67,7 +61,7 @@ describe('studio generate --concept', () => {
   it('draws a red object for "a red heart" with the bundled model and heart', async () => {
     const model = path.join(root, 'models', 'tiny-shapes');
     const out = path.join(dir, 'heart.png');
-    const r = await run([
+    const r = await runCli([
       'generate',
       '--model',
       model,

@@ -5,22 +5,14 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appRoot } from '../app-paths';
 import type { ConceptInfo } from '../shared/concepts';
-import { main } from './main';
+import { runCli } from './test-support/run-cli';
 
 const fixtures = path.join(appRoot(), 'src-main', 'concepts', 'fixtures');
 const heart = path.join(appRoot(), 'models', 'tiny-shapes', 'concepts', 'heart.safetensors');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'studio-cli-concepts-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const error: string[] = [];
-  const code = await main(['concepts', ...argv, '--data', dir], {
-    out: (l) => out.push(l),
-    error: (l) => error.push(l),
-  });
-  return { code, out, error };
-}
+const run = (...argv: string[]) => runCli(['concepts', ...argv, '--data', dir]);
 const json = (r: { out: string[] }) => r.out.map((l) => JSON.parse(l) as ConceptInfo);
 
 describe('studio concepts', () => {

@@ -8,26 +8,19 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { appRoot } from '../app-paths';
 import { listAvailableProviders } from '../engine';
 import { decodePngRgb, readPngMetadata } from '../formats/png/png-metadata';
-import { main } from './main';
+import { runCli } from './test-support/run-cli';
 
 const model = path.join(appRoot(), 'src-main', 'engine', 'test-fixtures', 'models', 'tiny-sd');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'studio-cli-gen-'));
 const data = path.join(dir, 'data');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(argv: string[]) {
-  const out: string[] = [];
-  const error: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), error: (l) => error.push(l) });
-  return { code, out, error };
-}
-
 const base = ['generate', '--model', model, '--prompt', 'a red circle', '--steps', '4', '--data', data];
 
 describe('studio generate', () => {
   it('writes a PNG with its settings, and the same command twice gives identical pixels', async () => {
-    const a = await run([...base, '--seed', '123', '--out', path.join(dir, 'a.png')]);
-    const b = await run([...base, '--seed', '123', '--out', path.join(dir, 'b.png')]);
+    const a = await runCli([...base, '--seed', '123', '--out', path.join(dir, 'a.png')]);
+    const b = await runCli([...base, '--seed', '123', '--out', path.join(dir, 'b.png')]);
     expect(a.code).toBe(0);
     expect(a.out).toEqual([path.join(dir, 'a.png')]);
     const pa = decodePngRgb(readFileSync(path.join(dir, 'a.png')));
@@ -39,7 +32,7 @@ describe('studio generate', () => {
   });
 
   it('prints one JSON object per image of a batch with --json', async () => {
-    const r = await run([
+    const r = await runCli([
       ...base,
       '--seed',
       '5',
@@ -66,7 +59,7 @@ describe('studio generate', () => {
   it('runs img2img from a PNG of the right size', async () => {
     const init = path.join(dir, 'init.png');
     writeFileSync(init, encode({ width: 64, height: 64, data: new Uint8Array(64 * 64 * 3).fill(200), channels: 3 }));
-    const r = await run([
+    const r = await runCli([
       ...base,
       '--init-image',
       init,
@@ -90,7 +83,7 @@ describe('studio generate', () => {
     writeFileSync(mask, encode({ width: 64, height: 64, data: grey, channels: 1 }));
     const job = [...base, '--seed', '9', '--init-image', init, '--mask', mask];
     const out = path.join(dir, 'inpainted.png');
-    const r = await run([...job, '--mask-blur', '2', '--json', '--out', out]);
+    const r = await runCli([...job, '--mask-blur', '2', '--json', '--out', out]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out[0])).toMatchObject({ settings: { mask: { blur: 2, keepDecoded: false } } });
     const image = decodePngRgb(readFileSync(out));
@@ -107,15 +100,15 @@ describe('studio generate', () => {
     expect(repainted).toBeGreaterThan(500);
     expect(readPngMetadata(readFileSync(out)).parameters).toMatch(/Denoising strength: 0.75, Mask blur: 2$/);
 
-    const decoded = await run([...job, '--keep-decoded', '--json', '--out', out]);
+    const decoded = await runCli([...job, '--keep-decoded', '--json', '--out', out]);
     expect(decoded.code).toBe(0);
     expect(JSON.parse(decoded.out[0])).toMatchObject({ settings: { mask: { blur: 4, keepDecoded: true } } });
 
     // Saved in the gallery, the mask is kept beside the init image, and reproduce makes the same pixels.
-    const saved = await run([...job, '--mask-blur', '3', '--save', '--json']);
+    const saved = await runCli([...job, '--mask-blur', '3', '--save', '--json']);
     expect(saved.code).toBe(0);
     const { id } = JSON.parse(saved.out[0]) as { id: number };
-    const again = await run(['gallery', 'reproduce', String(id), '--model', model, '--json', '--data', data]);
+    const again = await runCli(['gallery', 'reproduce', String(id), '--model', model, '--json', '--data', data]);
     expect(again.error.filter((l) => !l.includes('step'))).toEqual([]);
     expect(again.code).toBe(0);
     expect(JSON.parse(again.out[0])).toMatchObject({ identical: true, max_diff: 0 });
@@ -130,7 +123,7 @@ describe('studio generate', () => {
     writeFileSync(mask, encode({ width: 64, height: 64, data: grey, channels: 1 }));
     const job = ['--seed', '4', '--init-image', init, '--mask', mask, '--inpaint-area', 'masked'];
     const out = path.join(dir, 'only-masked.png');
-    const r = await run([...base, ...job, '--inpaint-padding', '6', '--json', '--out', out]);
+    const r = await runCli([...base, ...job, '--inpaint-padding', '6', '--json', '--out', out]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out[0])).toMatchObject({ settings: { mask: { inpaintArea: 'masked', inpaintPadding: 6 } } });
     expect(readPngMetadata(readFileSync(out)).parameters).toMatch(
@@ -146,10 +139,10 @@ describe('studio generate', () => {
       }
     expect(outside).toBe(0);
 
-    const saved = await run([...base, ...job, '--save', '--json']);
+    const saved = await runCli([...base, ...job, '--save', '--json']);
     expect(saved.code).toBe(0);
     const { id } = JSON.parse(saved.out[0]) as { id: number };
-    const again = await run(['gallery', 'reproduce', String(id), '--model', model, '--json', '--data', data]);
+    const again = await runCli(['gallery', 'reproduce', String(id), '--model', model, '--json', '--data', data]);
     expect(again.code).toBe(0);
     expect(JSON.parse(again.out[0])).toMatchObject({ identical: true, max_diff: 0 });
   });
@@ -168,7 +161,7 @@ describe('studio generate', () => {
       job.push('--seed', '6', '--init-image', init, '--mask', mask, '--inpaint-area', 'masked');
       job.push('--inpaint-padding', '8', '--mask-blur', '2', '--width', '64', '--height', '64');
       const out = path.join(dir, `${name}-wide.png`);
-      const r = await run([...job, '--json', '--out', out]);
+      const r = await runCli([...job, '--json', '--out', out]);
       expect(r.code).toBe(0);
       expect(JSON.parse(r.out[0])).toMatchObject({
         settings: { width: 64, height: 64, mask: { inpaintArea: 'masked' } },
@@ -187,10 +180,10 @@ describe('studio generate', () => {
       expect(outside).toBe(0);
       expect(repainted).toBeGreaterThan(100);
 
-      const saved = await run([...job, '--save', '--json']);
+      const saved = await runCli([...job, '--save', '--json']);
       expect(saved.code).toBe(0);
       const { id } = JSON.parse(saved.out[0]) as { id: number };
-      const again = await run(['gallery', 'reproduce', String(id), '--model', modelDir, '--json', '--data', data]);
+      const again = await runCli(['gallery', 'reproduce', String(id), '--model', modelDir, '--json', '--data', data]);
       expect(again.code).toBe(0);
       expect(JSON.parse(again.out[0])).toMatchObject({ identical: true, max_diff: 0 });
     },
@@ -207,7 +200,7 @@ describe('studio generate', () => {
     writeFileSync(mask, encode({ width: 64, height: 64, data: grey, channels: 1 }));
     const job = [...inpaintBase, '--data', data, '--seed', '11', '--init-image', init, '--mask', mask];
     const out = path.join(dir, 'unet9.png');
-    const r = await run([...job, '--strength', '1', '--mask-blur', '1', '--json', '--out', out]);
+    const r = await runCli([...job, '--strength', '1', '--mask-blur', '1', '--json', '--out', out]);
     // The model's first job: Automatic's measurement says what it found; nothing else is said.
     const said = r.error.filter((l) => !l.includes('step') && !/^(webgpu: unavailable|auto provider for)/.test(l));
     expect(said).toEqual([]);
@@ -226,15 +219,15 @@ describe('studio generate', () => {
     expect(keptDiffer).toBe(0);
     expect(repainted).toBeGreaterThan(500);
 
-    const saved = await run([...job, '--save', '--json']);
+    const saved = await runCli([...job, '--save', '--json']);
     expect(saved.code).toBe(0);
     const { id } = JSON.parse(saved.out[0]) as { id: number };
-    const again = await run(['gallery', 'reproduce', String(id), '--model', inpaintModel, '--json', '--data', data]);
+    const again = await runCli(['gallery', 'reproduce', String(id), '--model', inpaintModel, '--json', '--data', data]);
     expect(again.code).toBe(0);
     expect(JSON.parse(again.out[0])).toMatchObject({ identical: true, max_diff: 0 });
 
     // Without a mask the model has nothing to inpaint: refused, naming what it needs.
-    const plain = await run([...inpaintBase, '--data', data, '--out', path.join(dir, 'unet9-txt2img.png')]);
+    const plain = await runCli([...inpaintBase, '--data', data, '--out', path.join(dir, 'unet9-txt2img.png')]);
     expect(plain.code).toBe(1);
     expect(plain.error.at(-1)).toMatch(/is an inpainting model \(its UNet takes 9 channels\): give it an init image/);
   });
@@ -251,7 +244,7 @@ describe('studio generate', () => {
     [['--init-image', 'i.png', '--mask', 'm.png', '--inpaint-padding', '257'], /option --inpaint-padding must be/],
     [['--init-image', 'i.png', '--mask', 'm.png', '--inpaint-padding', '-1'], /option --inpaint-padding/],
   ])('exits 2 for the inpainting options %j', async (extra, message) => {
-    const r = await run([...base, '--out', path.join(dir, 'x.png'), ...extra]);
+    const r = await runCli([...base, '--out', path.join(dir, 'x.png'), ...extra]);
     expect(r.code).toBe(2);
     expect(r.error.at(-1)).toMatch(message);
   });
@@ -270,7 +263,7 @@ describe('studio generate', () => {
       [small, /the mask is 32×32, the init image 64×64/],
     ];
     for (const [file, message] of cases) {
-      const r = await run([...base, '--init-image', init, '--mask', file, '--out', path.join(dir, 'x.png')]);
+      const r = await runCli([...base, '--init-image', init, '--mask', file, '--out', path.join(dir, 'x.png')]);
       expect(r.code).toBe(1);
       expect(r.error.at(-1)).toContain(`studio generate: ${file}: `);
       expect(r.error.at(-1)).toMatch(message);
@@ -291,13 +284,13 @@ describe('studio generate', () => {
     [['--provider', 'tpu'], /option --provider must be one of/],
     [['--colour', 'red'], /unknown option --colour/],
   ])('exits 2 for %j', async (extra, message) => {
-    const r = await run([...base, '--out', path.join(dir, 'x.png'), ...extra]);
+    const r = await runCli([...base, '--out', path.join(dir, 'x.png'), ...extra]);
     expect(r.code).toBe(2);
     expect(r.error.at(-1)).toMatch(message);
   });
 
   it('exits 1 naming the file for a missing folder, a truncated model and a wrong-size init image', async () => {
-    const missing = await run([
+    const missing = await runCli([
       'generate',
       '--model',
       path.join(dir, 'nope'),
@@ -312,7 +305,7 @@ describe('studio generate', () => {
     const broken = path.join(dir, 'broken');
     cpSync(model, broken, { recursive: true });
     truncateSync(path.join(broken, 'unet', 'model.onnx'), 1000);
-    const truncated = await run([
+    const truncated = await runCli([
       'generate',
       '--model',
       broken,
@@ -328,13 +321,13 @@ describe('studio generate', () => {
 
     const small = path.join(dir, 'small.png');
     writeFileSync(small, encode({ width: 32, height: 32, data: new Uint8Array(32 * 32 * 3), channels: 3 }));
-    const wrongSize = await run([...base, '--init-image', small, '--out', path.join(dir, 'x.png')]);
+    const wrongSize = await runCli([...base, '--init-image', small, '--out', path.join(dir, 'x.png')]);
     expect(wrongSize.code).toBe(1);
     expect(wrongSize.error.at(-1)).toMatch(/initImage: must be exactly 64×64, got 32×32/);
 
     const notPng = path.join(dir, 'not.png');
     copyFileSync(path.join(model, 'model_index.json'), notPng);
-    const unreadable = await run([...base, '--init-image', notPng, '--out', path.join(dir, 'x.png')]);
+    const unreadable = await runCli([...base, '--init-image', notPng, '--out', path.join(dir, 'x.png')]);
     expect(unreadable.code).toBe(1);
     expect(unreadable.error.at(-1)).toContain(`${notPng}: not a PNG file`);
   });
@@ -342,7 +335,7 @@ describe('studio generate', () => {
 
 describe('studio tokenize', () => {
   it("prints the model tokenizer's 77 ids", async () => {
-    const r = await run(['tokenize', '--model', model, 'a red circle']);
+    const r = await runCli(['tokenize', '--model', model, 'a red circle']);
     expect(r.code).toBe(0);
     const ids = JSON.parse(r.out[0]) as number[];
     expect(ids).toHaveLength(77);
@@ -351,15 +344,15 @@ describe('studio tokenize', () => {
   });
 
   it('reads prompt syntax; --weights prints chunks with their weights; BREAK makes a second chunk', async () => {
-    const plain = await run(['tokenize', '--model', model, 'a red circle']);
-    const weighted = await run(['tokenize', '--model', model, '--weights', 'a (red:1.5) circle BREAK a']);
+    const plain = await runCli(['tokenize', '--model', model, 'a red circle']);
+    const weighted = await runCli(['tokenize', '--model', model, '--weights', 'a (red:1.5) circle BREAK a']);
     expect(weighted.code).toBe(0);
     const [first, second, count] = weighted.out.map((line) => JSON.parse(line) as Record<string, number[] | number>);
     expect(first).toMatchObject({ chunk: 0, ids: JSON.parse(plain.out[0]) as number[] });
     expect((first.weights as number[]).slice(0, 5)).toEqual([1, 1, 1.5, 1, 1]);
     expect(second).toMatchObject({ chunk: 1 });
     expect(count).toEqual({ tokens: 76 });
-    expect((await run(['tokenize', '--model', model, 'a BREAK b'])).out).toHaveLength(2);
+    expect((await runCli(['tokenize', '--model', model, 'a BREAK b'])).out).toHaveLength(2);
   });
 });
 
@@ -367,7 +360,7 @@ describe('studio generate --provider auto on this CPU-only machine', () => {
   it('measures on the first run, keeps the figures in the data directory, and chooses at once afterwards', async () => {
     const autoData = path.join(dir, 'auto-data');
     const args = ['generate', '--model', model, '--prompt', 'a dot', '--steps', '2', '--seed', '1', '--data', autoData];
-    const first = await run([...args, '--provider', 'auto', '--json', '--out', path.join(dir, 'auto-1.png')]);
+    const first = await runCli([...args, '--provider', 'auto', '--json', '--out', path.join(dir, 'auto-1.png')]);
     expect(first.code).toBe(0);
     expect(first.error.filter((l) => l.startsWith('auto provider for'))).toEqual([
       expect.stringMatching(
@@ -375,10 +368,10 @@ describe('studio generate --provider auto on this CPU-only machine', () => {
       ),
     ]);
     expect((JSON.parse(first.out[0]) as { provider: string }).provider).toBe('cpu');
-    const second = await run([...args, '--provider', 'auto', '--out', path.join(dir, 'auto-2.png')]);
+    const second = await runCli([...args, '--provider', 'auto', '--out', path.join(dir, 'auto-2.png')]);
     expect(second.code).toBe(0);
     expect(second.error.filter((l) => l.startsWith('auto provider for'))).toEqual([]);
-    const exact = await run([...args, '--provider', 'cpu', '--out', path.join(dir, 'auto-cpu.png')]);
+    const exact = await runCli([...args, '--provider', 'cpu', '--out', path.join(dir, 'auto-cpu.png')]);
     expect(exact.code).toBe(0);
     const pixels = (name: string) => decodePngRgb(readFileSync(path.join(dir, name))).rgb;
     expect(Buffer.from(pixels('auto-2.png')).equals(Buffer.from(pixels('auto-cpu.png')))).toBe(true);
@@ -388,7 +381,7 @@ describe('studio generate --provider auto on this CPU-only machine', () => {
   const missing = listAvailableProviders().find((p) => !p.available);
   it.skipIf(!missing)('says so when an explicit provider is not available here, and runs on the CPU', async () => {
     const args = ['generate', '--model', model, '--prompt', 'a dot', '--steps', '2', '--seed', '1', '--json'];
-    const result = await run([...args, '--provider', missing!.id, '--out', path.join(dir, 'unavailable.png')]);
+    const result = await runCli([...args, '--provider', missing!.id, '--out', path.join(dir, 'unavailable.png')]);
     expect(result.code).toBe(0);
     expect(result.error).toContain(
       `warning: execution provider ${missing!.id} is unavailable (${missing!.note}); falling back to cpu`,

@@ -6,18 +6,13 @@ import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { runGpu } from './commands/gpu';
 import { main } from './main';
+import { captureIo } from './test-support/run-cli';
 
 const temp = mkdtempSync(path.join(os.tmpdir(), 'studio-gpu-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-function capture() {
-  const out: string[] = [];
-  const error: string[] = [];
-  return { io: { out: (l: string) => out.push(l), error: (l: string) => error.push(l) }, out, error };
-}
-
 it('refuses an unknown subcommand in one line', async () => {
-  const c = capture();
+  const c = captureIo();
   expect(await main(['gpu', 'install-rocm'], c.io)).toBe(2);
   expect(c.error).toEqual(["studio gpu: unknown subcommand 'install-rocm' (see studio gpu --help)"]);
 });
@@ -31,7 +26,7 @@ it('install-cuda without a network says the download failed and what the system 
     path.join(packageDir, 'script', 'install.js'),
     "console.error('Error: getaddrinfo EAI_AGAIN api.nuget.org'); process.exit(1);",
   );
-  const c = capture();
+  const c = captureIo();
   const code = await runGpu(['install-cuda'], c.io, {
     platform: 'linux',
     arch: 'x64',

@@ -6,19 +6,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { appRoot } from '../app-paths';
 import { decodePngRgb } from '../formats/png/png-metadata';
 import type { LoraInfo } from '../shared/loras';
-import { main } from './main';
+import { runCli } from './test-support/run-cli';
 
 const fixtures = path.join(appRoot(), 'src-main', 'engine', 'lora', 'fixtures');
 const tinySd = path.join(appRoot(), 'src-main', 'engine', 'test-fixtures', 'models', 'tiny-sd');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'studio-cli-loras-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const error: string[] = [];
-  const code = await main([...argv, '--data', dir], { out: (l) => out.push(l), error: (l) => error.push(l) });
-  return { code, out, error };
-}
+const run = (...argv: string[]) => runCli([...argv, '--data', dir]);
 const json = (r: { out: string[] }) => r.out.map((l) => JSON.parse(l) as LoraInfo);
 
 function worstAgainst(file: string, golden: string): number {

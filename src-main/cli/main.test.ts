@@ -3,21 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { main } from './main';
-
-function capture() {
-  const out: string[] = [];
-  const error: string[] = [];
-  return { io: { out: (l: string) => out.push(l), error: (l: string) => error.push(l) }, out, error };
-}
+import { captureIo } from './test-support/run-cli';
 
 it('lists the commands with --help', async () => {
-  const c = capture();
+  const c = captureIo();
   expect(await main(['--help'], c.io)).toBe(0);
   expect(c.out.join('\n')).toMatch(/serve/);
 });
 
 it('shows a command help', async () => {
-  const c = capture();
+  const c = captureIo();
   expect(await main(['serve', '--help'], c.io)).toBe(0);
   expect(c.out.join('\n')).toContain('--port N');
 });
@@ -30,7 +25,7 @@ it.each([
   [['serve', 'extra'], /^studio serve: unexpected argument 'extra'$/],
   [['paint'], /^studio: unknown command 'paint'/],
 ])('exits 2 with one line for %j', async (argv, message) => {
-  const c = capture();
+  const c = captureIo();
   expect(await main(argv, c.io)).toBe(2);
   expect(c.error).toHaveLength(1);
   expect(c.error[0]).toMatch(message);
@@ -38,7 +33,7 @@ it.each([
 
 it('serve prints one URL line on stdout', async () => {
   const data = mkdtempSync(path.join(os.tmpdir(), 'studio-cli-'));
-  const c = capture();
+  const c = captureIo();
   const stop = await main(['serve', '--data', data], c.io);
   expect(typeof stop).toBe('function');
   expect(c.out).toHaveLength(1);

@@ -5,21 +5,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRoot } from '../app-paths';
 import { deadEndpoint, repoFromFolder, startFakeHub, type FakeHub } from '../models/hub/test-support/fake-hub';
-import { main } from './main';
+import { runCli } from './test-support/run-cli';
 
 const tinySd = path.join(appRoot(), 'src-main', 'engine', 'test-fixtures', 'models', 'tiny-sd');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'studio-cli-hub-'));
 let hub: FakeHub;
 
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const error: string[] = [];
-  const code = await main([...argv, '--data', path.join(dir, 'data')], {
-    out: (l) => out.push(l),
-    error: (l) => error.push(l),
-  });
-  return { code, out, error };
-}
+const run = (...argv: string[]) => runCli([...argv, '--data', path.join(dir, 'data')]);
 
 beforeAll(async () => {
   hub = await startFakeHub();

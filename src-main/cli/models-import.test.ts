@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appRoot } from '../app-paths';
-import { main } from './main';
+import { runCli } from './test-support/run-cli';
 
 const root = appRoot();
 const checkpoint = path.join(root, 'src-main', 'models', 'checkpoint', 'fixtures', 'tiny-ldm.safetensors');
@@ -12,15 +12,7 @@ const config = path.join(root, 'src-main', 'engine', 'test-fixtures', 'models', 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'studio-cli-import-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const error: string[] = [];
-  const code = await main([...argv, '--data', path.join(dir, 'data')], {
-    out: (l) => out.push(l),
-    error: (l) => error.push(l),
-  });
-  return { code, out, error };
-}
+const run = (...argv: string[]) => runCli([...argv, '--data', path.join(dir, 'data')]);
 
 describe('studio models import', () => {
   it('imports with --config and --name, reports progress on stderr, and the model generates', async () => {

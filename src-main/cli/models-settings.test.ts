@@ -4,21 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appRoot } from '../app-paths';
-import { main } from './main';
+import { runCli } from './test-support/run-cli';
 
 const fixtures = path.join(appRoot(), 'src-main', 'engine', 'test-fixtures', 'models');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'studio-cli-models-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const error: string[] = [];
-  const code = await main([...argv, '--data', path.join(dir, 'data')], {
-    out: (l) => out.push(l),
-    error: (l) => error.push(l),
-  });
-  return { code, out, error };
-}
+const run = (...argv: string[]) => runCli([...argv, '--data', path.join(dir, 'data')]);
 
 describe('studio models', () => {
   it('lists, adds, sets the default and removes', async () => {

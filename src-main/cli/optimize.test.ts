@@ -3,19 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { main } from './main';
+import { captureIo } from './test-support/run-cli';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'studio-optimize-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const model = path.join(import.meta.dirname, '../engine/test-fixtures/models/tiny-sd');
 
-function capture() {
-  const out: string[] = [];
-  const error: string[] = [];
-  return { io: { out: (l: string) => out.push(l), error: (l: string) => error.push(l) }, out, error };
-}
-
 it('writes an optimised folder and prints the fusion counts', async () => {
-  const c = capture();
+  const c = captureIo();
   const out = path.join(work, 'fused');
   expect(await main(['optimize', '--model', model, '--out', out, '--json'], c.io)).toBe(0);
   const report = JSON.parse(c.out[0]);
@@ -33,14 +28,14 @@ it.each([
   [['optimize', '--model', model, '--out', 'x', '--width', '500', '--height', '512'], /multiples of 8/],
   [['optimize', '--model', model, '--out', 'x', '--batch', '2'], /--batch needs --width and --height/],
 ])('exits 2 with one line for %j', async (argv, message) => {
-  const c = capture();
+  const c = captureIo();
   expect(await main(argv, c.io)).toBe(2);
   expect(c.error).toHaveLength(1);
   expect(c.error[0]).toMatch(message);
 });
 
 it('exits 1 naming a missing model folder', async () => {
-  const c = capture();
+  const c = captureIo();
   expect(await main(['optimize', '--model', path.join(work, 'nope'), '--out', path.join(work, 'o')], c.io)).toBe(1);
   expect(c.error[0]).toMatch(/nope: no such folder/);
 });
