@@ -7,38 +7,15 @@ import { describe, expect, it } from 'vitest';
 import type { UNetConfig, VaeConfig } from './architecture-config';
 import { mapClipName, mapOpenClipName, mapUnetName, mapVaeName } from './ldm-names';
 import { unetParameters, vaeParameters } from './parameter-schema';
+import { SD15_UNET, SD15_VAE } from './test-support/sd15-configs';
 
 const tables = JSON.parse(
   readFileSync(path.join(import.meta.dirname, 'fixtures', 'sd15-ldm-names.json'), 'utf8'),
 ) as { unet: Record<string, string>; vae: Record<string, string> };
 
 // The structure sd15_ldm_names.py built, at a quarter of SD 1.5's widths (names do not depend on widths).
-const unet: UNetConfig = {
-  in_channels: 4,
-  out_channels: 4,
-  block_out_channels: [32, 64, 128, 128],
-  down_block_types: ['CrossAttnDownBlock2D', 'CrossAttnDownBlock2D', 'CrossAttnDownBlock2D', 'DownBlock2D'],
-  up_block_types: ['UpBlock2D', 'CrossAttnUpBlock2D', 'CrossAttnUpBlock2D', 'CrossAttnUpBlock2D'],
-  layers_per_block: 2,
-  cross_attention_dim: 64,
-  attention_head_dim: 8,
-  use_linear_projection: false,
-  transformer_layers_per_block: 1,
-  norm_num_groups: 32,
-  norm_eps: 1e-5,
-  upcast_attention: false,
-  sample_size: 64,
-};
-const vae: VaeConfig = {
-  in_channels: 3,
-  out_channels: 3,
-  latent_channels: 4,
-  block_out_channels: [32, 64, 128, 128],
-  layers_per_block: 2,
-  norm_num_groups: 32,
-  scaling_factor: 0.18215,
-  sample_size: 512,
-};
+const unet: UNetConfig = { ...SD15_UNET, block_out_channels: [32, 64, 128, 128], cross_attention_dim: 64 };
+const vae: VaeConfig = { ...SD15_VAE, block_out_channels: [32, 64, 128, 128] };
 
 describe('LDM → diffusers names on SD 1.5’s layout', () => {
   it('maps every UNet name as diffusers’ conversion script does', () => {
