@@ -11,21 +11,12 @@ import { createEngine } from '../../src-main/engine';
 import { optimizeModelFolder } from '../../src-main/engine/graph-optimizer';
 import { openSession, type PlainTensor } from '../../src-main/engine/onnx-session';
 import { decodeModel, DataType } from '../../src-main/formats/onnx';
+import { noise } from '../../src-main/engine/test-support/fixture-feeds';
 
 const threads = Number(process.env.BENCH_THREADS ?? 2);
 const unetRuns = Number(process.env.BENCH_UNET_RUNS ?? 5);
 const imageSteps = Number(process.env.BENCH_STEPS ?? 20);
 const withImages = process.env.BENCH_IMAGES !== '0';
-
-function noise(count: number, seed: number): Float32Array {
-  const out = new Float32Array(count);
-  let state = seed >>> 0;
-  for (let i = 0; i < count; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = state / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 /** One CFG call's inputs (batch 2) at the UNet's native size, read from its config. */
 function unetFeeds(modelDir: string): Record<string, PlainTensor> {

@@ -7,7 +7,7 @@ import { decodeModel, DataType } from '../../formats/onnx';
 export type Component = 'text_encoder' | 'unet' | 'vae_decoder' | 'vae_encoder';
 
 /** A fixed pseudo-random sequence in [-1, 1) (a linear congruential generator: same numbers on every machine). */
-function noise(count: number, seed: number): Float32Array {
+export function noise(count: number, seed: number): Float32Array {
   const out = new Float32Array(count);
   let state = seed >>> 0;
   for (let i = 0; i < count; i++) {
