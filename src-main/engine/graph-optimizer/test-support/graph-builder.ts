@@ -10,6 +10,7 @@ import {
   type OnnxAttribute,
   type OnnxModel,
   type OnnxNode,
+  type ValueInfo,
 } from '../../../formats/onnx';
 import { relativeError, runOnCpu } from '../../test-support/fixture-feeds';
 import { floatAttr, intAttr, intsAttr, makeNode } from '../graph-editor';
@@ -81,7 +82,8 @@ export class GraphBuilder {
   }
 }
 
-function valueInfo(name: string, shape?: number[]) {
+/** A float32 graph input or output, of a fixed shape when one is given. */
+export function valueInfo(name: string, shape?: number[]): ValueInfo {
   return {
     name,
     type: {
